@@ -1,0 +1,39 @@
+// A translation block: one straight run of guest code, its IR, and what each
+// tier made of it.
+
+import { IRFunction } from '../ir/ir.js';
+
+export class TranslationBlock {
+  /** Executions so far; the Wasm tier promotes a TB when this reaches its threshold. */
+  execCount = 0;
+  /** False once invalidated: chained jumps to it must not be taken. */
+  valid = true;
+  /** Direct-chaining targets for goto_tb slots 0 and 1 (null until linked). */
+  readonly jump: [TranslationBlock | null, TranslationBlock | null] = [null, null];
+  /** TBs whose jump slots point at this one, to unlink on invalidation. */
+  readonly jumpedFrom = new Set<TranslationBlock>();
+  /** The interpreter's compact code for this TB (set by the interpreter tier). */
+  interpCode: unknown = null;
+  /** The Wasm tier's entry for this TB once compiled (set by the Wasm tier). */
+  wasmCode: unknown = null;
+
+  constructor(
+    /** Guest virtual pc of the first instruction, as lo/hi 32-bit words. */
+    readonly pcLo: number,
+    readonly pcHi: number,
+    /** Target TB flags (privilege, FS state, ...): part of the cache key. */
+    readonly flags: number,
+    /** Guest instructions in the TB. */
+    readonly icount: number,
+    /** Guest bytes covered. */
+    readonly size: number,
+    /** Linear-memory page numbers (offset >>> 12) holding this TB's code: one or two. */
+    readonly hostPages: readonly number[],
+    /** The optimized IR; kept for the Wasm tier and for -d op_opt. */
+    public ir: IRFunction | null,
+  ) {}
+
+  get pc(): bigint {
+    return (BigInt(this.pcHi >>> 0) << 32n) | BigInt(this.pcLo >>> 0);
+  }
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Run real Debian riscv64 programs (busybox applets, gzip, xz, zstd from the
+# trixie sysroot) under qemu-riscv64 and under bin/wemu-riscv64 on the same
+# deterministic input, compare stdout bytes and exit codes, print a PASS/FAIL
+# table and exit non-zero on any difference.
+#
+# Usage: scripts/compare-debian.sh
+# Env:   WEMU_TIER     tier for wemu (-accel tcg,tier=X), default interp
+#        WEMU_TIMEOUT  seconds allowed per wemu run, default 600
+#        WEMU_COMMAND  the emulator to test instead of bin/wemu-riscv64
+#        KEEP_WORK=1   keep the work directory (build/compare-debian) for inspection
+set -uo pipefail
+
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo_root"
+tier=${WEMU_TIER:-interp}
+wemu_timeout=${WEMU_TIMEOUT:-600}
+sysroot=$repo_root/build/sysroot
+work=$repo_root/build/compare-debian
+wemu=${WEMU_COMMAND:-$repo_root/bin/wemu-riscv64}
+
+die() { echo "compare-debian: $*" >&2; exit 2; }
+
+# CI starts on a fresh machine: install the reference emulator if it is missing.
+if ! command -v qemu-riscv64 >/dev/null; then
+  echo "compare-debian: installing qemu-user"
+  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user; } >/dev/null \
+    || die "could not install qemu-user"
+fi
+command -v node >/dev/null || die "node is needed to generate the input"
+if [ ! -x "$sysroot/usr/bin/busybox" ] || [ ! -x "$sysroot/usr/bin/zstd" ] || [ ! -x "$sysroot/usr/bin/xz" ]; then
+  QUIET=1 "$repo_root/scripts/make-sysroot.sh" || die "could not build the sysroot"
+fi
+
+rm -rf "$work"
+mkdir -p "$work/in" "$work/qemu" "$work/wemu"
+
+# Deterministic input: ~300 KB of text from a seeded generator (words repeat,
+# so sort/uniq/compressors have work) and 64 KB of binary.
+node - "$work/in" <<'GENERATE' || die "input generation failed"
+const { writeFileSync } = require('node:fs');
+const dir = process.argv[2];
+let state = 0x2545f491n;
+const next = () => { // 64-bit xorshift, BigInt so every host gives the same numbers
+  state ^= (state << 13n) & 0xffffffffffffffffn; state ^= state >> 7n; state ^= (state << 17n) & 0xffffffffffffffffn;
+  return Number(state & 0xffffffffn);
+};
+const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet',
+  'kilo', 'lima', 'mike', 'november', 'oscar', 'papa', 'quebec', 'romeo', 'sierra', 'tango', 'emulator',
+  'translation', 'block', 'interpreter', 'webassembly', 'riscv', 'instruction', 'register'];
+const lines = [];
+let size = 0;
+while (size < 300000) {
+  const count = 2 + (next() % 7);
+  const parts = [];
+  for (let i = 0; i < count; i++) parts.push(words[next() % words.length]);
+  const line = `${parts.join(' ')} ${next() % 1000}\t${(next() % 65536).toString(16)}`;
+  lines.push(line);
+  // Repeated lines give uniq something to count.
+  if (next() % 5 === 0) lines.push(line);
+  size += line.length + 1;
+}
+writeFileSync(`${dir}/input.txt`, lines.join('\n') + '\n');
+const sorted = [...lines].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)); // byte order, like LC_ALL=C sort
+writeFileSync(`${dir}/sorted.txt`, sorted.join('\n') + '\n');
+const binary = Buffer.alloc(65536);
+for (let i = 0; i < binary.length; i++) binary[i] = i % 3 === 0 ? next() & 0xff : (i * 7) & 0xff;
+writeFileSync(`${dir}/input.bin`, binary);
+GENERATE
+
+# Each check: a name, the sysroot program, its arguments; stdin from a file.
+# Compressed files for the decompression checks come from qemu's run, so both
+# emulators decompress identical bytes.
+checks=(
+  "sha256sum|busybox sha256sum input.txt input.bin|"
+  "sort|busybox sort input.txt|"
+  "sed-substitute|busybox sed -e s/[aeiou][aeiou]*/<&>/g input.txt|"
+  "cut|busybox cut -d  -f 2,3 input.txt|"
+  "uniq-count|busybox uniq -c sorted.txt|"
+  "od|busybox od -A x -t x1 input.bin|"
+  "gzip-compress|gzip -n -c -6|input.txt"
+  "gzip-decompress|gzip -dc|@gzip-compress"
+  "xz-compress|xz -c -6|input.txt"
+  "xz-decompress|xz -dc|@xz-compress"
+  "zstd-compress|zstd -q -c|input.txt"
+  "zstd-decompress|zstd -q -dc|@zstd-compress"
+)
+
+run_under() { # emulator, program, args..., with stdin/out set by the caller
+  local emulator=$1; shift
+  local program=$sysroot/usr/bin/$1; shift
+  if [ "$emulator" = qemu ]; then
+    qemu-riscv64 -L "$sysroot" "$program" "$@"
+  else
+    timeout "$wemu_timeout" "$wemu" -L "$sysroot" -accel "tcg,tier=$tier" "$program" "$@"
+  fi
+}
+
+failures=0
+printf '%-17s %8s %8s %9s  %s\n' check "qemu rc" "wemu rc" "wemu s" result
+printf '%-17s %8s %8s %9s  %s\n' ----- ------- ------- ------ ------
+for check in "${checks[@]}"; do
+  IFS='|' read -r name command_line stdin_spec <<<"$check"
+  read -r -a command_words <<<"$command_line"
+  # The cut check's delimiter is a space, which word splitting cannot carry.
+  if [ "$name" = cut ]; then command_words=(busybox cut -d ' ' -f 2,3 input.txt); fi
+  case "$stdin_spec" in
+    "") stdin=/dev/null ;;
+    @*) stdin=$work/qemu/${stdin_spec#@}.out ;;
+    *) stdin=$work/in/$stdin_spec ;;
+  esac
+  declare -A rc=()
+  for emulator in qemu wemu; do
+    start_ns=$(date +%s%N)
+    (cd "$work/in" && run_under "$emulator" "${command_words[@]}" <"$stdin" \
+       >"$work/$emulator/$name.out" 2>"$work/$emulator/$name.err")
+    rc[$emulator]=$?
+  done
+  wemu_ms=$((($(date +%s%N) - start_ns) / 1000000))
+  result=PASS
+  if [ ! -x "$wemu" ]; then
+    result="FAIL (no $wemu)"
+  elif [ "${rc[qemu]}" != "${rc[wemu]}" ]; then
+    result="FAIL (exit codes differ; stderr in $work/wemu/$name.err)"
+  elif ! cmp -s "$work/qemu/$name.out" "$work/wemu/$name.out"; then
+    result="FAIL ($(cmp "$work/qemu/$name.out" "$work/wemu/$name.out" 2>&1 | head -n 1))"
+  elif [ "${rc[qemu]}" != 0 ]; then
+    result="FAIL (the reference itself failed: $(head -n 1 "$work/qemu/$name.err"))"
+  fi
+  # Round trips must give back the original input exactly.
+  case "$name" in
+    *-decompress)
+      if [ "$result" = PASS ] && ! cmp -s "$work/qemu/$name.out" "$work/in/input.txt"; then
+        result="FAIL (round trip does not give back input.txt)"
+      fi ;;
+  esac
+  [ "$result" = PASS ] || failures=$((failures + 1))
+  printf '%-17s %8s %8s %5d.%03d  %s\n' "$name" "${rc[qemu]}" "${rc[wemu]}" $((wemu_ms / 1000)) $((wemu_ms % 1000)) "$result"
+  unset rc
+done
+
+total=${#checks[@]}
+echo "compare-debian: tier $tier: $((total - failures)) passed, $failures failed"
+[ -n "${KEEP_WORK:-}" ] || [ "$failures" -gt 0 ] || rm -rf "$work"
+[ "$failures" -eq 0 ]

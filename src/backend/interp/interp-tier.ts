@@ -1,0 +1,386 @@
+// The cold tier: runs a TB's IR, encoded by encode.ts, with one switch.
+//
+// 64-bit values are two Int32Array words (lo, hi) with carry arithmetic.
+// Measured with bench/interp-repr.ts (node 20, this machine kind, one run,
+// 20M iterations of a dependent add/xor/shift chain on values in the linear
+// memory):
+//   i32 word pairs + carry        ~ 2.1 ns/op
+//   BigInt64Array                 ~ 36 ns/op (every read allocates a BigInt)
+//   Float64 views of hi/lo        ~ 2.9 ns/op (conversions on every access)
+// Word pairs win by an order of magnitude over BigInt and need no allocation,
+// so they are the representation; i32 ops use a single word.
+//
+// Execution (see Tier in exec/tier.ts):
+//   - entering a TB bumps its execCount, adds its icount to Cpu.INSN_COUNT
+//     and takes icount from `budget`;
+//   - goto_tb follows tb.jump[slot] without returning when the target is valid,
+//     is interpreted (not yet compiled to Wasm: then the loop should run the
+//     Wasm code), Cpu.EXIT_REQUEST is 0 and budget is still above 0; otherwise
+//     it returns ExitCode.Chain0/Chain1, so an exhausted budget ends the slice
+//     at a TB boundary with that TB's normal exit code;
+//   - exit_tb returns its code, goto_ptr returns ExitCode.Next.
+
+import { ExitCode } from '../../ir/ops.js';
+import { Cond } from '../../ir/types.js';
+import { HelperTable } from '../../exec/helpers.js';
+import { TranslationBlock } from '../../exec/tb.js';
+import { Tier } from '../../exec/tier.js';
+import { Cpu, CPU_BASE } from '../../memory/layout.js';
+import { LinearMemory } from '../../memory/linear-memory.js';
+import { MemOp } from '../../memory/memop.js';
+import { MemorySlowPath } from '../../memory/softmmu-api.js';
+import { PAGE_BITS, PAGE_MASK_LO, TLB_ENTRIES } from '../../memory/tlb-layout.js';
+import {
+  addsub2x64, bswap32, ctz32, deposit64, div32, div64, DivKind, extract64, mul2x64, mul64,
+  mulhs32, mulhu32, popcount32, shift64, ShiftKind,
+} from './arith64.js';
+import { cond32, cond64 } from './cond.js';
+import { ConstPool } from './const-pool.js';
+import { encodeForInterp } from './encode.js';
+import { guestLoadGeneric, guestStoreGeneric, hostLoad, hostStore } from './memory-ops.js';
+import { IOp } from './iop.js';
+
+const PC_W = (CPU_BASE + Cpu.PC) >>> 2;
+const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >>> 2;
+const INSN_COUNT_W = (CPU_BASE + Cpu.INSN_COUNT) >>> 2;
+const HELPER_RET_W = (CPU_BASE + Cpu.HELPER_RET) >>> 2;
+const HELPER_ARGS_W = (CPU_BASE + Cpu.HELPER_ARGS) >>> 2;
+const TLB_INDEX_MASK = TLB_ENTRIES - 1;
+/** Words per TLB entry (32 bytes): index << 3 is the entry's word offset in its table. */
+const TLB_ENTRY_WORD_SHIFT = 3;
+/** Word offsets inside an entry: read tag (0, 1), write tag (2, 3), addend (6). */
+const W_READ_TAG = 0, W_WRITE_TAG = 2, W_ADDEND = 6;
+const MASK8 = PAGE_MASK_LO, MASK16 = PAGE_MASK_LO | 1, MASK32 = PAGE_MASK_LO | 3, MASK64 = PAGE_MASK_LO | 7;
+
+export class InterpTier implements Tier {
+  readonly name = 'interp';
+  /** Guest instructions left in this time slice; the loop sets it before execute. */
+  budget = Number.MAX_SAFE_INTEGER;
+  lastTb: TranslationBlock | null = null;
+  private readonly pool: ConstPool;
+
+  constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable, private readonly slowPath: MemorySlowPath) {
+    this.pool = new ConstPool(mem);
+  }
+
+  /** True when the constant pool is nearly exhausted: the loop should flush the TB cache soon. */
+  get constPoolFull(): boolean {
+    return this.pool.full;
+  }
+
+  prepare(tb: TranslationBlock): void {
+    if (!tb.ir) throw new Error('interp: TB has no IR');
+    tb.interpCode = encodeForInterp(tb.ir, this.pool, this.helpers);
+  }
+
+  flush(): void {
+    this.pool.reset();
+    this.lastTb = null;
+  }
+
+  private enter(tb: TranslationBlock, m: Int32Array): void {
+    this.lastTb = tb;
+    tb.execCount++;
+    this.budget -= tb.icount;
+    const lo = m[INSN_COUNT_W]!, sum = (lo + tb.icount) | 0;
+    if ((sum >>> 0) < (lo >>> 0)) m[INSN_COUNT_W + 1] = (m[INSN_COUNT_W + 1]! + 1) | 0;
+    m[INSN_COUNT_W] = sum;
+  }
+
+  private missLoad(m: Int32Array, code: Int32Array, ip: number, vlo: number, vhi: number): void {
+    m[PC_W] = code[ip + 6]!; m[PC_W + 1] = code[ip + 7]!;
+    this.slowPath.load(vlo, vhi, code[ip + 4]!, code[ip + 5]!);
+  }
+
+  private missStore(m: Int32Array, code: Int32Array, ip: number, vlo: number, vhi: number): void {
+    m[PC_W] = code[ip + 6]!; m[PC_W + 1] = code[ip + 7]!;
+    const v = code[ip + 1]!;
+    this.slowPath.store(vlo, vhi, m[v]!, m[v + 1]!, code[ip + 4]!, code[ip + 5]!);
+  }
+
+  execute(tb: TranslationBlock): number {
+    let cur = tb;
+    if (cur.interpCode === null) this.prepare(cur);
+    let code = cur.interpCode as Int32Array;
+    const mem = this.mem;
+    // Views are re-read after anything that may grow the memory (helpers, slow paths).
+    let m = mem.i32, u8 = mem.u8, i8 = mem.i8, u16 = mem.u16, i16 = mem.i16;
+    this.enter(cur, m);
+    let ip = 0;
+    for (;;) {
+      switch (code[ip] as IOp) {
+        case IOp.mov_i32: m[code[ip + 1]!] = m[code[ip + 2]!]!; ip += 3; break;
+        case IOp.mov_i64: { const d = code[ip + 1]!, a = code[ip + 2]!; m[d] = m[a]!; m[d + 1] = m[a + 1]!; ip += 3; break; }
+        case IOp.ADDI64: {
+          const d = code[ip + 1]!, a = code[ip + 2]!, al = m[a]!, lo = (al + code[ip + 3]!) | 0;
+          m[d + 1] = (m[a + 1]! + code[ip + 4]! + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; m[d] = lo;
+          ip += 5; break;
+        }
+        case IOp.add_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! + m[code[ip + 3]!]!) | 0; ip += 4; break;
+        case IOp.add_i64: {
+          const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!, al = m[a]!, lo = (al + m[b]!) | 0;
+          m[d + 1] = (m[a + 1]! + m[b + 1]! + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; m[d] = lo;
+          ip += 4; break;
+        }
+        case IOp.sub_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! - m[code[ip + 3]!]!) | 0; ip += 4; break;
+        case IOp.sub_i64: {
+          const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!, al = m[a]!, bl = m[b]!;
+          m[d + 1] = (m[a + 1]! - m[b + 1]! - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; m[d] = (al - bl) | 0;
+          ip += 4; break;
+        }
+        case IOp.and_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & m[code[ip + 3]!]!; ip += 4; break;
+        case IOp.and_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! & m[b]!; m[d + 1] = m[a + 1]! & m[b + 1]!; ip += 4; break; }
+        case IOp.or_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! | m[code[ip + 3]!]!; ip += 4; break;
+        case IOp.or_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! | m[b]!; m[d + 1] = m[a + 1]! | m[b + 1]!; ip += 4; break; }
+        case IOp.xor_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! ^ m[code[ip + 3]!]!; ip += 4; break;
+        case IOp.xor_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! ^ m[b]!; m[d + 1] = m[a + 1]! ^ m[b + 1]!; ip += 4; break; }
+        case IOp.andc_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & ~m[code[ip + 3]!]!; ip += 4; break;
+        case IOp.andc_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! & ~m[b]!; m[d + 1] = m[a + 1]! & ~m[b + 1]!; ip += 4; break; }
+        case IOp.orc_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! | ~m[code[ip + 3]!]!; ip += 4; break;
+        case IOp.orc_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! | ~m[b]!; m[d + 1] = m[a + 1]! | ~m[b + 1]!; ip += 4; break; }
+        case IOp.eqv_i32: m[code[ip + 1]!] = ~(m[code[ip + 2]!]! ^ m[code[ip + 3]!]!); ip += 4; break;
+        case IOp.eqv_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = ~(m[a]! ^ m[b]!); m[d + 1] = ~(m[a + 1]! ^ m[b + 1]!); ip += 4; break; }
+        case IOp.nand_i32: m[code[ip + 1]!] = ~(m[code[ip + 2]!]! & m[code[ip + 3]!]!); ip += 4; break;
+        case IOp.nand_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = ~(m[a]! & m[b]!); m[d + 1] = ~(m[a + 1]! & m[b + 1]!); ip += 4; break; }
+        case IOp.nor_i32: m[code[ip + 1]!] = ~(m[code[ip + 2]!]! | m[code[ip + 3]!]!); ip += 4; break;
+        case IOp.nor_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = ~(m[a]! | m[b]!); m[d + 1] = ~(m[a + 1]! | m[b + 1]!); ip += 4; break; }
+        case IOp.not_i32: m[code[ip + 1]!] = ~m[code[ip + 2]!]!; ip += 3; break;
+        case IOp.not_i64: { const d = code[ip + 1]!, a = code[ip + 2]!; m[d] = ~m[a]!; m[d + 1] = ~m[a + 1]!; ip += 3; break; }
+        case IOp.neg_i32: m[code[ip + 1]!] = -m[code[ip + 2]!]! | 0; ip += 3; break;
+        case IOp.neg_i64: {
+          const d = code[ip + 1]!, a = code[ip + 2]!, al = m[a]!;
+          m[d + 1] = (~m[a + 1]! + (al === 0 ? 1 : 0)) | 0; m[d] = -al | 0; ip += 3; break;
+        }
+        case IOp.mul_i32: m[code[ip + 1]!] = Math.imul(m[code[ip + 2]!]!, m[code[ip + 3]!]!); ip += 4; break;
+        case IOp.mul_i64: mul64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!); ip += 4; break;
+        case IOp.div_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.Div); ip += 4; break;
+        case IOp.divu_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.DivU); ip += 4; break;
+        case IOp.rem_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.Rem); ip += 4; break;
+        case IOp.remu_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.RemU); ip += 4; break;
+        case IOp.div_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.Div); ip += 4; break;
+        case IOp.divu_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.DivU); ip += 4; break;
+        case IOp.rem_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.Rem); ip += 4; break;
+        case IOp.remu_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.RemU); ip += 4; break;
+        case IOp.add2_i32: case IOp.sub2_i32: {
+          const al = m[code[ip + 3]!]!, ah = m[code[ip + 4]!]!, bl = m[code[ip + 5]!]!, bh = m[code[ip + 6]!]!;
+          let lo: number, hi: number;
+          if (code[ip] === IOp.add2_i32) { lo = (al + bl) | 0; hi = (ah + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; } else { lo = (al - bl) | 0; hi = (ah - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; }
+          m[code[ip + 1]!] = lo; m[code[ip + 2]!] = hi; ip += 7; break;
+        }
+        case IOp.add2_i64: case IOp.sub2_i64:
+          addsub2x64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip + 4]!, code[ip + 5]!, code[ip + 6]!, code[ip] === IOp.sub2_i64);
+          ip += 7; break;
+        case IOp.mulu2_i32: case IOp.muls2_i32: {
+          const a = m[code[ip + 3]!]!, b = m[code[ip + 4]!]!;
+          const hi = code[ip] === IOp.mulu2_i32 ? mulhu32(a, b) : mulhs32(a, b);
+          m[code[ip + 1]!] = Math.imul(a, b); m[code[ip + 2]!] = hi; ip += 5; break;
+        }
+        case IOp.mulu2_i64: case IOp.muls2_i64:
+          mul2x64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip + 4]!, code[ip] === IOp.muls2_i64); ip += 5; break;
+        case IOp.shl_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! << (m[code[ip + 3]!]! & 31); ip += 4; break;
+        case IOp.shr_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! >>> (m[code[ip + 3]!]! & 31)) | 0; ip += 4; break;
+        case IOp.sar_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! >> (m[code[ip + 3]!]! & 31); ip += 4; break;
+        case IOp.rotl_i32: { const x = m[code[ip + 2]!]!, n = m[code[ip + 3]!]! & 31; m[code[ip + 1]!] = (x << n) | (x >>> ((32 - n) & 31)); ip += 4; break; }
+        case IOp.rotr_i32: { const x = m[code[ip + 2]!]!, n = m[code[ip + 3]!]! & 31; m[code[ip + 1]!] = (x >>> n) | (x << ((32 - n) & 31)); ip += 4; break; }
+        case IOp.shl_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Shl); ip += 4; break; }
+        case IOp.shr_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Shr); ip += 4; break; }
+        case IOp.sar_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Sar); ip += 4; break; }
+        case IOp.rotl_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Rotl); ip += 4; break; }
+        case IOp.rotr_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Rotr); ip += 4; break; }
+        case IOp.clz_i32: m[code[ip + 1]!] = Math.clz32(m[code[ip + 2]!]!); ip += 3; break;
+        case IOp.clz_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, hi = m[a + 1]!; m[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(m[a]!); m[d + 1] = 0; ip += 3; break; }
+        case IOp.ctz_i32: m[code[ip + 1]!] = ctz32(m[code[ip + 2]!]!); ip += 3; break;
+        case IOp.ctz_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, lo = m[a]!; m[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(m[a + 1]!); m[d + 1] = 0; ip += 3; break; }
+        case IOp.ctpop_i32: m[code[ip + 1]!] = popcount32(m[code[ip + 2]!]!); ip += 3; break;
+        case IOp.ctpop_i64: { const d = code[ip + 1]!, a = code[ip + 2]!; m[d] = popcount32(m[a]!) + popcount32(m[a + 1]!); m[d + 1] = 0; ip += 3; break; }
+        case IOp.setcond_i32: m[code[ip + 1]!] = cond32(code[ip + 4]! as Cond, m[code[ip + 2]!]!, m[code[ip + 3]!]!) ? 1 : 0; ip += 5; break;
+        case IOp.negsetcond_i32: m[code[ip + 1]!] = cond32(code[ip + 4]! as Cond, m[code[ip + 2]!]!, m[code[ip + 3]!]!) ? -1 : 0; ip += 5; break;
+        case IOp.setcond_i64: {
+          const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!;
+          m[d] = cond64(code[ip + 4]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? 1 : 0; m[d + 1] = 0; ip += 5; break;
+        }
+        case IOp.negsetcond_i64: {
+          const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!;
+          const v = cond64(code[ip + 4]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? -1 : 0; m[d] = v; m[d + 1] = v; ip += 5; break;
+        }
+        case IOp.movcond_i32: {
+          const src = cond32(code[ip + 6]! as Cond, m[code[ip + 2]!]!, m[code[ip + 3]!]!) ? code[ip + 4]! : code[ip + 5]!;
+          m[code[ip + 1]!] = m[src]!; ip += 7; break;
+        }
+        case IOp.movcond_i64: {
+          const a = code[ip + 2]!, b = code[ip + 3]!, d = code[ip + 1]!;
+          const src = cond64(code[ip + 6]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : code[ip + 5]!;
+          m[d] = m[src]!; m[d + 1] = m[src + 1]!; ip += 7; break;
+        }
+        case IOp.deposit_i32: {
+          const pos = code[ip + 4]!, len = code[ip + 5]!, mask = (len >= 32 ? -1 : (1 << len) - 1) << pos;
+          m[code[ip + 1]!] = (m[code[ip + 2]!]! & ~mask) | ((m[code[ip + 3]!]! << pos) & mask); ip += 6; break;
+        }
+        case IOp.extract_i32: {
+          const pos = code[ip + 3]!, len = code[ip + 4]!;
+          m[code[ip + 1]!] = (m[code[ip + 2]!]! >>> pos) & (len >= 32 ? -1 : (1 << len) - 1); ip += 5; break;
+        }
+        case IOp.sextract_i32: {
+          const pos = code[ip + 3]!, len = code[ip + 4]!;
+          m[code[ip + 1]!] = (m[code[ip + 2]!]! << (32 - pos - len)) >> (32 - len); ip += 5; break;
+        }
+        case IOp.deposit_i64: deposit64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip + 4]!, code[ip + 5]!); ip += 6; break;
+        case IOp.extract_i64: case IOp.sextract_i64: {
+          const a = code[ip + 2]!;
+          extract64(m, code[ip + 1]!, m[a]!, m[a + 1]!, code[ip + 3]!, code[ip + 4]!, code[ip] === IOp.sextract_i64); ip += 5; break;
+        }
+        case IOp.ext8s_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! << 24) >> 24; ip += 3; break;
+        case IOp.ext8u_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & 0xff; ip += 3; break;
+        case IOp.ext16s_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! << 16) >> 16; ip += 3; break;
+        case IOp.ext16u_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & 0xffff; ip += 3; break;
+        case IOp.ext8s_i64: { const d = code[ip + 1]!, v = (m[code[ip + 2]!]! << 24) >> 24; m[d] = v; m[d + 1] = v >> 31; ip += 3; break; }
+        case IOp.ext8u_i64: { const d = code[ip + 1]!; m[d] = m[code[ip + 2]!]! & 0xff; m[d + 1] = 0; ip += 3; break; }
+        case IOp.ext16s_i64: { const d = code[ip + 1]!, v = (m[code[ip + 2]!]! << 16) >> 16; m[d] = v; m[d + 1] = v >> 31; ip += 3; break; }
+        case IOp.ext16u_i64: { const d = code[ip + 1]!; m[d] = m[code[ip + 2]!]! & 0xffff; m[d + 1] = 0; ip += 3; break; }
+        case IOp.ext32s_i64: case IOp.ext_i32_i64: { const d = code[ip + 1]!, v = m[code[ip + 2]!]!; m[d] = v; m[d + 1] = v >> 31; ip += 3; break; }
+        case IOp.ext32u_i64: case IOp.extu_i32_i64: { const d = code[ip + 1]!; m[d] = m[code[ip + 2]!]!; m[d + 1] = 0; ip += 3; break; }
+        case IOp.extrl_i64_i32: m[code[ip + 1]!] = m[code[ip + 2]!]!; ip += 3; break;
+        case IOp.extrh_i64_i32: m[code[ip + 1]!] = m[code[ip + 2]! + 1]!; ip += 3; break;
+        case IOp.bswap16_i32: { const x = m[code[ip + 2]!]!; m[code[ip + 1]!] = ((x & 0xff) << 8) | ((x >>> 8) & 0xff); ip += 3; break; }
+        case IOp.bswap16_i64: { const d = code[ip + 1]!, x = m[code[ip + 2]!]!; m[d] = ((x & 0xff) << 8) | ((x >>> 8) & 0xff); m[d + 1] = 0; ip += 3; break; }
+        case IOp.bswap32_i32: m[code[ip + 1]!] = bswap32(m[code[ip + 2]!]!); ip += 3; break;
+        case IOp.bswap32_i64: { const d = code[ip + 1]!; m[d] = bswap32(m[code[ip + 2]!]!); m[d + 1] = 0; ip += 3; break; }
+        case IOp.bswap64_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, lo = m[a]!, hi = m[a + 1]!; m[d] = bswap32(hi); m[d + 1] = bswap32(lo); ip += 3; break; }
+
+        // --- host memory: the CPU state ------------------------------------
+        case IOp.ld_i32: case IOp.ld_i64:
+          hostLoad(mem, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip] === IOp.ld_i64); ip += 4; break;
+        case IOp.st_i32: case IOp.st_i64:
+          hostStore(mem, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!); ip += 4; break;
+
+        // --- guest memory: the TLB fast path inline (tlb-layout.ts) ---------
+        case IOp.QLD32_8U: case IOp.QLD32_8S: case IOp.QLD64_8U: case IOp.QLD64_8S: {
+          const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
+          let v: number;
+          if ((vlo & MASK8) === m[e + W_READ_TAG] && vhi === m[e + W_READ_TAG + 1]) {
+            const host = (vlo + m[e + W_ADDEND]!) >>> 0;
+            v = op === IOp.QLD32_8S || op === IOp.QLD64_8S ? i8[host]! : u8[host]!;
+          } else {
+            this.missLoad(m, code, ip, vlo, vhi);
+            m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
+            v = m[HELPER_RET_W]!;
+          }
+          m[d] = v;
+          if (op >= IOp.QLD64_8U) m[d + 1] = v >> 31;
+          ip += 8; break;
+        }
+        case IOp.QLD32_16U: case IOp.QLD32_16S: case IOp.QLD64_16U: case IOp.QLD64_16S: {
+          const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
+          let v: number;
+          if ((vlo & MASK16) === m[e + W_READ_TAG] && vhi === m[e + W_READ_TAG + 1]) {
+            const host = (vlo + m[e + W_ADDEND]!) >>> 0;
+            v = op === IOp.QLD32_16S || op === IOp.QLD64_16S ? i16[host >>> 1]! : u16[host >>> 1]!;
+          } else {
+            this.missLoad(m, code, ip, vlo, vhi);
+            m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
+            v = m[HELPER_RET_W]!;
+          }
+          m[d] = v;
+          if (op >= IOp.QLD64_8U) m[d + 1] = v >> 31;
+          ip += 8; break;
+        }
+        case IOp.QLD32_32: case IOp.QLD64_32U: case IOp.QLD64_32S: {
+          const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
+          let v: number;
+          if ((vlo & MASK32) === m[e + W_READ_TAG] && vhi === m[e + W_READ_TAG + 1]) {
+            v = m[((vlo + m[e + W_ADDEND]!) >>> 0) >>> 2]!;
+          } else {
+            this.missLoad(m, code, ip, vlo, vhi);
+            m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
+            v = m[HELPER_RET_W]!;
+          }
+          m[d] = v;
+          if (op === IOp.QLD64_32S) m[d + 1] = v >> 31; else if (op === IOp.QLD64_32U) m[d + 1] = 0;
+          ip += 8; break;
+        }
+        case IOp.QLD64_64: {
+          const d = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
+          if ((vlo & MASK64) === m[e + W_READ_TAG] && vhi === m[e + W_READ_TAG + 1]) {
+            const w = ((vlo + m[e + W_ADDEND]!) >>> 0) >>> 2;
+            m[d] = m[w]!; m[d + 1] = m[w + 1]!;
+          } else {
+            this.missLoad(m, code, ip, vlo, vhi);
+            m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
+            m[d] = m[HELPER_RET_W]!; m[d + 1] = m[HELPER_RET_W + 1]!;
+          }
+          ip += 8; break;
+        }
+        case IOp.QST_8: case IOp.QST_16: case IOp.QST_32: case IOp.QST_64: {
+          const op = code[ip]!, v = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
+          const mask = op === IOp.QST_8 ? MASK8 : op === IOp.QST_16 ? MASK16 : op === IOp.QST_32 ? MASK32 : MASK64;
+          if ((vlo & mask) === m[e + W_WRITE_TAG] && vhi === m[e + W_WRITE_TAG + 1]) {
+            const host = (vlo + m[e + W_ADDEND]!) >>> 0;
+            if (op === IOp.QST_8) u8[host] = m[v]!;
+            else if (op === IOp.QST_16) u16[host >>> 1] = m[v]!;
+            else if (op === IOp.QST_32) m[host >>> 2] = m[v]!;
+            else { m[host >>> 2] = m[v]!; m[(host >>> 2) + 1] = m[v + 1]!; }
+          } else {
+            this.missStore(m, code, ip, vlo, vhi);
+            m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
+          }
+          ip += 8; break;
+        }
+        case IOp.QLD_GENERIC:
+          guestLoadGeneric(mem, this.slowPath, code, ip);
+          m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
+          ip += 9; break;
+        case IOp.QST_GENERIC:
+          guestStoreGeneric(mem, this.slowPath, code, ip);
+          m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
+          ip += 8; break;
+
+        // --- calls ----------------------------------------------------------
+        case IOp.call: {
+          const nIn = code[ip + 2]!, nOut = code[ip + 3]!;
+          let p = ip + 7;
+          for (let i = 0; i < nIn; i++, p++) {
+            const w = code[p]!;
+            m[HELPER_ARGS_W + 2 * i] = m[w]!; m[HELPER_ARGS_W + 2 * i + 1] = m[w + 1]!;
+          }
+          if (code[ip + 4] !== 0) { m[PC_W] = code[ip + 5]!; m[PC_W + 1] = code[ip + 6]!; }
+          this.helpers.get(code[ip + 1]!).fn();
+          m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
+          for (let i = 0; i < nOut; i++, p += 2) {
+            const w = code[p]!;
+            m[w] = m[HELPER_RET_W + 2 * i]!;
+            if (code[p + 1] !== 0) m[w + 1] = m[HELPER_RET_W + 2 * i + 1]!;
+          }
+          ip = p; break;
+        }
+
+        // --- control ----------------------------------------------------------
+        case IOp.br: ip = code[ip + 1]!; break;
+        case IOp.brcond_i32:
+          ip = cond32(code[ip + 3]! as Cond, m[code[ip + 1]!]!, m[code[ip + 2]!]!) ? code[ip + 4]! : ip + 5; break;
+        case IOp.brcond_i64: {
+          const a = code[ip + 1]!, b = code[ip + 2]!;
+          ip = cond64(code[ip + 3]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : ip + 5; break;
+        }
+        case IOp.exit_tb: return code[ip + 1]!;
+        case IOp.goto_ptr: return ExitCode.Next;
+        case IOp.goto_tb: {
+          const slot = code[ip + 1]!, next = cur.jump[slot as 0 | 1];
+          if (next === null || !next.valid || next.interpCode === null || next.wasmCode !== null ||
+              this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
+            return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          }
+          cur = next; code = next.interpCode as Int32Array; ip = 0;
+          this.enter(cur, m);
+          break;
+        }
+        default:
+          throw new Error(`interp: bad opcode ${code[ip]} at ${ip}`);
+      }
+    }
+  }
+}

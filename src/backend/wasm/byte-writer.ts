@@ -1,0 +1,108 @@
+// A growable byte buffer with the Wasm binary format's primitive encodings
+// (LEB128, names). Translation time only: it may allocate freely.
+
+export class ByteWriter {
+  private buf: Uint8Array<ArrayBuffer> = new Uint8Array(256);
+  private len = 0;
+
+  get length(): number {
+    return this.len;
+  }
+
+  private reserve(extra: number): void {
+    if (this.len + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  byte(b: number): this {
+    this.reserve(1);
+    this.buf[this.len++] = b & 0xff;
+    return this;
+  }
+
+  bytes(data: ArrayLike<number>): this {
+    this.reserve(data.length);
+    this.buf.set(data, this.len);
+    this.len += data.length;
+    return this;
+  }
+
+  /** Unsigned LEB128 of a value in [0, 2^32). */
+  u32(v: number): this {
+    let x = v >>> 0;
+    do {
+      let b = x & 0x7f;
+      x >>>= 7;
+      if (x !== 0) b |= 0x80;
+      this.byte(b);
+    } while (x !== 0);
+    return this;
+  }
+
+  /** Signed LEB128 of a value in [-2^31, 2^31) (numbers beyond are wrapped to 32 bits). */
+  s32(v: number): this {
+    let x = v | 0;
+    for (;;) {
+      const b = x & 0x7f;
+      x >>= 7;
+      // Done when the remaining bits are pure sign and the sign bit of b agrees.
+      if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) {
+        this.byte(b);
+        return this;
+      }
+      this.byte(b | 0x80);
+    }
+  }
+
+  /** Signed LEB128 of a 64-bit value (given signed or unsigned; wrapped to 64 bits). */
+  s64(v: bigint): this {
+    let x = BigInt.asIntN(64, v);
+    for (;;) {
+      const b = Number(x & 0x7fn);
+      x >>= 7n;
+      if ((x === 0n && (b & 0x40) === 0) || (x === -1n && (b & 0x40) !== 0)) {
+        this.byte(b);
+        return this;
+      }
+      this.byte(b | 0x80);
+    }
+  }
+
+  /** Unsigned LEB128 of a 64-bit value (used only by tests and tools; Wasm has no u64 immediates). */
+  u64(v: bigint): this {
+    let x = BigInt.asUintN(64, v);
+    do {
+      let b = Number(x & 0x7fn);
+      x >>= 7n;
+      if (x !== 0n) b |= 0x80;
+      this.byte(b);
+    } while (x !== 0n);
+    return this;
+  }
+
+  /** A name: byte length then UTF-8 bytes. */
+  name(s: string): this {
+    const utf8 = new TextEncoder().encode(s);
+    this.u32(utf8.length);
+    return this.bytes(utf8);
+  }
+
+  /** A vector of already-encoded items: count then bytes. */
+  vec(count: number, body: ByteWriter): this {
+    this.u32(count);
+    return this.append(body);
+  }
+
+  append(other: ByteWriter): this {
+    return this.bytes(other.finish());
+  }
+
+  /** The bytes written so far (a view; copy it if the writer keeps going). */
+  finish(): Uint8Array<ArrayBuffer> {
+    return this.buf.subarray(0, this.len);
+  }
+}

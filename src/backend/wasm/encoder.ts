@@ -1,0 +1,227 @@
+// A typed writer for the WebAssembly binary format: the instructions of one
+// function body (CodeWriter) and a whole module (WasmModuleWriter).
+// Our own, with no runtime dependency; everything here runs at translation
+// time only, so it may allocate.
+
+import { ByteWriter } from './byte-writer.js';
+import { BLOCK_VOID, ExternKind, FUNC_TYPE, FUNCREF, Op, Section, ValType } from './opcodes.js';
+
+export { ByteWriter } from './byte-writer.js';
+export { ValType, Op, BLOCK_VOID, ExternKind } from './opcodes.js';
+
+/** Block type of a structured instruction: no result, or one value. */
+export type BlockType = ValType | typeof BLOCK_VOID;
+
+/** The instructions of one function body. */
+export class CodeWriter extends ByteWriter {
+  op(o: Op): this {
+    return this.byte(o);
+  }
+
+  i32Const(v: number): this {
+    return this.byte(Op.i32_const).s32(v);
+  }
+
+  i64Const(v: bigint): this {
+    return this.byte(Op.i64_const).s64(v);
+  }
+
+  localGet(index: number): this {
+    return this.byte(Op.local_get).u32(index);
+  }
+
+  localSet(index: number): this {
+    return this.byte(Op.local_set).u32(index);
+  }
+
+  localTee(index: number): this {
+    return this.byte(Op.local_tee).u32(index);
+  }
+
+  globalGet(index: number): this {
+    return this.byte(Op.global_get).u32(index);
+  }
+
+  globalSet(index: number): this {
+    return this.byte(Op.global_set).u32(index);
+  }
+
+  /** A load or store with its memarg: log2 alignment hint and constant offset. */
+  mem(o: Op, alignLog2: number, offset: number): this {
+    return this.byte(o).u32(alignLog2).u32(offset);
+  }
+
+  block(type: BlockType = BLOCK_VOID): this {
+    return this.byte(Op.block).byte(type);
+  }
+
+  loop(type: BlockType = BLOCK_VOID): this {
+    return this.byte(Op.loop).byte(type);
+  }
+
+  if_(type: BlockType = BLOCK_VOID): this {
+    return this.byte(Op.if_).byte(type);
+  }
+
+  else_(): this {
+    return this.byte(Op.else_);
+  }
+
+  end(): this {
+    return this.byte(Op.end);
+  }
+
+  br(depth: number): this {
+    return this.byte(Op.br).u32(depth);
+  }
+
+  brIf(depth: number): this {
+    return this.byte(Op.br_if).u32(depth);
+  }
+
+  brTable(depths: readonly number[], defaultDepth: number): this {
+    this.byte(Op.br_table).u32(depths.length);
+    for (const d of depths) this.u32(d);
+    return this.u32(defaultDepth);
+  }
+
+  call(funcIndex: number): this {
+    return this.byte(Op.call).u32(funcIndex);
+  }
+
+  callIndirect(typeIndex: number, tableIndex = 0): this {
+    return this.byte(Op.call_indirect).u32(typeIndex).u32(tableIndex);
+  }
+
+  select(): this {
+    return this.byte(Op.select);
+  }
+
+  return_(): this {
+    return this.byte(Op.return_);
+  }
+}
+
+interface FuncBody {
+  typeIndex: number;
+  locals: readonly ValType[];
+  code: CodeWriter;
+}
+
+/**
+ * Collects a module's parts and writes them as sections in the order the
+ * spec requires. Imports must all be declared before the first function,
+ * because imported functions take the low function indices.
+ */
+export class WasmModuleWriter {
+  private readonly types: string[] = [];
+  private readonly typeBytes: ByteWriter[] = [];
+  private readonly imports = new ByteWriter();
+  private importCount = 0;
+  private importedFuncs = 0;
+  private readonly funcs: FuncBody[] = [];
+  private readonly globals = new ByteWriter();
+  private globalCount = 0;
+  private readonly exports = new ByteWriter();
+  private exportCount = 0;
+  private tableMin = -1;
+  private readonly elems: { offset: number; funcs: number[] }[] = [];
+
+  /** The index of the function type (params) -> (results), shared when equal. */
+  funcType(params: readonly ValType[], results: readonly ValType[]): number {
+    const key = `${params.join(',')}>${results.join(',')}`;
+    const hit = this.types.indexOf(key);
+    if (hit >= 0) return hit;
+    const w = new ByteWriter().byte(FUNC_TYPE).u32(params.length).bytes(params).u32(results.length).bytes(results);
+    this.types.push(key);
+    this.typeBytes.push(w);
+    return this.types.length - 1;
+  }
+
+  importFunction(module: string, name: string, typeIndex: number): number {
+    if (this.funcs.length > 0) throw new Error('wasm: imports must precede functions');
+    this.imports.name(module).name(name).byte(ExternKind.Func).u32(typeIndex);
+    this.importCount++;
+    return this.importedFuncs++;
+  }
+
+  importMemory(module: string, name: string, minPages: number, maxPages?: number): void {
+    this.imports.name(module).name(name).byte(ExternKind.Memory);
+    if (maxPages === undefined) this.imports.byte(0).u32(minPages);
+    else this.imports.byte(1).u32(minPages).u32(maxPages);
+    this.importCount++;
+  }
+
+  addFunction(typeIndex: number, locals: readonly ValType[], code: CodeWriter): number {
+    this.funcs.push({ typeIndex, locals, code });
+    return this.importedFuncs + this.funcs.length - 1;
+  }
+
+  /** A global with a constant initial value (i32 given as number, i64 as bigint). */
+  addGlobal(type: ValType, mutable: boolean, init: number | bigint): number {
+    this.globals.byte(type).byte(mutable ? 1 : 0);
+    if (type === ValType.I32) this.globals.byte(Op.i32_const).s32(Number(init));
+    else this.globals.byte(Op.i64_const).s64(BigInt(init));
+    this.globals.byte(Op.end);
+    return this.globalCount++;
+  }
+
+  addExport(name: string, kind: ExternKind, index: number): void {
+    this.exports.name(name).byte(kind).u32(index);
+    this.exportCount++;
+  }
+
+  /** Table 0, of funcref, with at least min entries. */
+  addTable(min: number): void {
+    this.tableMin = min;
+  }
+
+  /** An active element segment filling table 0 from offset. */
+  addElements(offset: number, funcIndices: number[]): void {
+    this.elems.push({ offset, funcs: funcIndices });
+  }
+
+  finish(): Uint8Array<ArrayBuffer> {
+    const out = new ByteWriter().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    const section = (id: Section, count: number, body: ByteWriter): void => {
+      if (count === 0) return;
+      const content = new ByteWriter().u32(count).append(body);
+      out.byte(id).u32(content.length).append(content);
+    };
+    const types = new ByteWriter();
+    for (const t of this.typeBytes) types.append(t);
+    section(Section.Type, this.typeBytes.length, types);
+    section(Section.Import, this.importCount, this.imports);
+    const fnTypes = new ByteWriter();
+    for (const f of this.funcs) fnTypes.u32(f.typeIndex);
+    section(Section.Function, this.funcs.length, fnTypes);
+    if (this.tableMin >= 0) section(Section.Table, 1, new ByteWriter().byte(FUNCREF).byte(0).u32(this.tableMin));
+    section(Section.Global, this.globalCount, this.globals);
+    section(Section.Export, this.exportCount, this.exports);
+    const elems = new ByteWriter();
+    for (const e of this.elems) {
+      // Flags 0: active, table 0, offset expression, vector of function indices.
+      elems.u32(0).byte(Op.i32_const).s32(e.offset).byte(Op.end).u32(e.funcs.length);
+      for (const f of e.funcs) elems.u32(f);
+    }
+    section(Section.Element, this.elems.length, elems);
+    const code = new ByteWriter();
+    for (const f of this.funcs) code.append(encodeBody(f));
+    section(Section.Code, this.funcs.length, code);
+    return out.finish().slice();
+  }
+}
+
+/** size, locals (runs of one type), instructions, end. */
+function encodeBody(f: FuncBody): ByteWriter {
+  const runs: [number, ValType][] = [];
+  for (const t of f.locals) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === t) last[0]++;
+    else runs.push([1, t]);
+  }
+  const body = new ByteWriter().u32(runs.length);
+  for (const [n, t] of runs) body.u32(n).byte(t);
+  body.append(f.code).byte(Op.end);
+  return new ByteWriter().u32(body.length).append(body);
+}

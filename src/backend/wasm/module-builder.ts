@@ -1,0 +1,121 @@
+// Compiles a batch of TBs into one Wasm module: one function per TB, called
+// through a table by a dispatcher loop, so a goto_tb to a TB of the same
+// module continues inside Wasm with no return to TypeScript.
+//
+// Module interface (all names are part of the contract with wasm-tier.ts):
+//   imports  env.memory          the machine's linear memory
+//            mem.load, mem.store  the MemorySlowPath functions
+//            h.<id>               helper <id>, () -> ()
+//   exports  run(entry: i32, budget: i32) -> i32   an ExitCode
+//            budget  (global i32) guest instructions left after run returns
+//            last    (global i32) module-local index of the TB that ran last
+//            v<k>    (global i32) 1 while TB k may be entered by a chained jump
+//
+// Invalidation is per TB: the tier clears v<k>, and chained jumps test it.
+// Exits: a TB function returns (next TB index << 1 | goto_tb slot) or ~ExitCode.
+// When the dispatcher stops chaining (exit request, budget spent) it returns
+// Chain0/Chain1 for that slot, as the interpreter does, so the loop can link
+// the TB that ran last (export `last`) to its successor.
+
+import { ExitCode, Opc } from '../../ir/ops.js';
+import { Cpu, CPU_BASE } from '../../memory/layout.js';
+import { ChainTarget, genTbFunction, TbSource } from './codegen.js';
+import { CodeWriter, ExternKind, WasmModuleWriter } from './encoder.js';
+import { Op, ValType } from './opcodes.js';
+
+export interface ModuleTbInput extends TbSource {
+  /** TB flags: a chained jump only targets a TB with the same flags as its source. */
+  readonly flags: number;
+}
+
+export interface BuiltModule {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Helper ids imported as h.<id>. */
+  readonly helperIds: readonly number[];
+}
+
+export const RUN_EXPORT = 'run';
+export const BUDGET_EXPORT = 'budget';
+export const LAST_EXPORT = 'last';
+export const validExport = (k: number): string => `v${k}`;
+
+const I32 = ValType.I32;
+
+function usedHelpers(tbs: readonly ModuleTbInput[]): number[] {
+  const ids = new Set<number>();
+  for (const tb of tbs) {
+    for (const op of tb.ir.ops) if (op.opc === Opc.call) ids.add(op.args[op.args.length - 1]!);
+  }
+  return [...ids].sort((x, y) => x - y);
+}
+
+const pcKey = (lo: number, hi: number, flags: number): string => `${hi >>> 0}:${lo >>> 0}:${flags}`;
+
+export function buildModule(tbs: readonly ModuleTbInput[]): BuiltModule {
+  if (tbs.length === 0) throw new Error('wasm: empty module');
+  const m = new WasmModuleWriter();
+  const voidFn = m.funcType([], []);
+  const tbFnType = m.funcType([], [I32]);
+  const runType = m.funcType([I32, I32], [I32]);
+
+  // Imports first: they take the low function indices.
+  m.importMemory('env', 'memory', 1);
+  const slowLoad = m.importFunction('mem', 'load', m.funcType([I32, I32, I32, I32], []));
+  const slowStore = m.importFunction('mem', 'store', m.funcType([I32, I32, I32, I32, I32, I32], []));
+  const helperIds = usedHelpers(tbs);
+  const helperFuncs = new Map<number, number>();
+  for (const id of helperIds) helperFuncs.set(id, m.importFunction('h', String(id), voidFn));
+
+  const budgetGlobal = m.addGlobal(I32, true, 0);
+  const lastGlobal = m.addGlobal(I32, true, 0);
+  const validGlobals = tbs.map(() => m.addGlobal(I32, true, 1));
+
+  const byPc = new Map<string, ChainTarget>();
+  tbs.forEach((tb, index) => {
+    const key = pcKey(tb.pcLo, tb.pcHi, tb.flags);
+    if (!byPc.has(key)) byPc.set(key, { index, validGlobal: validGlobals[index]! });
+  });
+
+  const tbFuncs = tbs.map((tb) => {
+    const env = {
+      slowLoad, slowStore, budgetGlobal,
+      helperFunc: (id: number): number => helperFuncs.get(id)!,
+      chainTarget: (lo: number, hi: number): ChainTarget | null => byPc.get(pcKey(lo, hi, tb.flags)) ?? null,
+    };
+    const { code, locals } = genTbFunction(tb, env);
+    return m.addFunction(tbFnType, locals, code);
+  });
+  m.addTable(tbs.length);
+  m.addElements(0, tbFuncs);
+
+  const run = m.addFunction(runType, [I32], genDispatcher(tbFnType, budgetGlobal, lastGlobal));
+  m.addExport(RUN_EXPORT, ExternKind.Func, run);
+  m.addExport(BUDGET_EXPORT, ExternKind.Global, budgetGlobal);
+  m.addExport(LAST_EXPORT, ExternKind.Global, lastGlobal);
+  validGlobals.forEach((g, k) => m.addExport(validExport(k), ExternKind.Global, g));
+  return { bytes: m.finish(), helperIds };
+}
+
+/**
+ * run(entry, budget): call TBs until one returns an exit. The loop's back
+ * edge is the only loop in generated code, so it is where the exit-request
+ * word and the slice budget are polled (DESIGN.md decision 6).
+ */
+function genDispatcher(tbFnType: number, budgetGlobal: number, lastGlobal: number): CodeWriter {
+  const ENTRY = 0, BUDGET = 1, RESULT = 2;
+  const w = new CodeWriter();
+  w.localGet(BUDGET).globalSet(budgetGlobal);
+  w.loop();
+  w.localGet(ENTRY).globalSet(lastGlobal);
+  w.localGet(ENTRY).callIndirect(tbFnType).localTee(RESULT);
+  w.i32Const(0).op(Op.i32_lt_s).if_().localGet(RESULT).i32Const(-1).op(Op.i32_xor).return_().end();
+  w.localGet(RESULT).i32Const(1).op(Op.i32_shr_u).localSet(ENTRY);
+  // The TB stored its successor's pc into Cpu.PC, so stopping here is a clean TB boundary.
+  w.i32Const(0).mem(Op.i32_load, 2, CPU_BASE + Cpu.EXIT_REQUEST);
+  w.globalGet(budgetGlobal).i32Const(0).op(Op.i32_le_s).op(Op.i32_or);
+  w.if_().localGet(RESULT).i32Const(1).op(Op.i32_and).i32Const(ExitCode.Chain0).op(Op.i32_add).return_().end();
+  w.br(0);
+  w.end();
+  w.op(Op.unreachable);
+  return w;
+}

@@ -1,0 +1,169 @@
+// Command-line parsing for wemu-riscv64, following qemu-riscv64's conventions:
+// options first, then the program and its arguments (everything after the
+// program belongs to the guest, even if it looks like an option).
+
+import { logItemNames, parseLogMask } from '../exec/log.js';
+import { TierKind, TierOptions } from '../user/tier-choice.js';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface CliOptions {
+  help: boolean;
+  version: boolean;
+  /** -d help: list the log items. */
+  logHelp: boolean;
+  sysroot: string | null;
+  setEnv: string[];
+  unsetEnv: string[];
+  argv0: string | null;
+  tbSizeMiB: number | undefined;
+  tier: TierOptions;
+  /** -d items for the execution loop (without strace). */
+  logItems: string[];
+  strace: boolean;
+  tbStats: boolean;
+  logFile: string | null;
+  program: string | null;
+  programArgs: string[];
+}
+
+export const USAGE = `usage: wemu-riscv64 [options] program [arguments...]
+Linux user-mode emulator for riscv64 programs (a dynamic binary translator)
+
+Options:
+-h, -help              print this help
+-version               print the version and exit
+-L path                look up absolute paths (and the ELF interpreter) under 'path' first
+-E var=value           set a variable in the guest's environment (repeatable, or comma-separated)
+-U var                 remove a variable from the guest's environment (repeatable, or comma-separated)
+-0 argv0               use 'argv0' as the guest's argv[0]
+-accel tcg[,tb-size=N][,tier=interp|wasm|auto][,thresh=N][,max-instances=N]
+                       translation options: TB cache size in MiB, which code tiers run,
+                       executions before a TB is compiled to Wasm, cap on live Wasm instances
+-d item[,item...]      enable logging (-d help lists the items; strace and tb-stats included)
+-D logfile             write the log to 'logfile' instead of stderr
+-strace                log system calls (same as -d strace)
+
+The guest's environment is the host's, modified by -E and -U.
+`;
+
+/** Options that take a value. */
+const WITH_VALUE = new Set(['-L', '-E', '-U', '-0', '-accel', '-d', '-D']);
+
+function positiveInt(text: string, what: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be a positive integer, not '${text}'`);
+  const n = Number(text);
+  if (n <= 0 || !Number.isSafeInteger(n)) throw new UsageError(`${what} must be a positive integer, not '${text}'`);
+  return n;
+}
+
+/** Split a getsubopt-style list: commas separate entries, but an entry without '=' continues the previous value. */
+function splitAssignments(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(',')) {
+    if (out.length > 0 && !part.includes('=')) out[out.length - 1] += ',' + part;
+    else out.push(part);
+  }
+  return out;
+}
+
+function parseAccel(text: string, opts: CliOptions): void {
+  const [accel, ...props] = text.split(',');
+  if (accel !== 'tcg') throw new UsageError(`unsupported accelerator '${accel}' (only tcg)`);
+  for (const prop of props) {
+    const eq = prop.indexOf('=');
+    if (eq < 0) throw new UsageError(`-accel property '${prop}' needs a value`);
+    const key = prop.slice(0, eq), value = prop.slice(eq + 1);
+    switch (key) {
+      case 'tb-size': opts.tbSizeMiB = positiveInt(value, 'tb-size'); break;
+      case 'tier':
+        if (value !== 'interp' && value !== 'wasm' && value !== 'auto') throw new UsageError(`tier must be interp, wasm or auto, not '${value}'`);
+        opts.tier.kind = value as TierKind;
+        break;
+      case 'thresh': opts.tier.threshold = positiveInt(value, 'thresh'); break;
+      case 'max-instances': opts.tier.maxInstances = positiveInt(value, 'max-instances'); break;
+      default: throw new UsageError(`unknown -accel property '${key}' (known: tb-size, tier, thresh, max-instances)`);
+    }
+  }
+}
+
+function parseLogItems(text: string, opts: CliOptions): void {
+  for (const item of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    if (item === 'help') opts.logHelp = true;
+    else if (item === 'strace') opts.strace = true;
+    else {
+      if (item === 'tb-stats') opts.tbStats = true;
+      try {
+        parseLogMask(item);
+      } catch {
+        throw new UsageError(`unknown -d item '${item}' (known: ${[...logItemNames(), 'strace'].join(', ')})`);
+      }
+      opts.logItems.push(item);
+    }
+  }
+}
+
+export function parseCommandLine(args: readonly string[]): CliOptions {
+  const opts: CliOptions = {
+    help: false, version: false, logHelp: false, sysroot: null, setEnv: [], unsetEnv: [], argv0: null,
+    tbSizeMiB: undefined, tier: { kind: 'interp' }, logItems: [], strace: false, tbStats: false,
+    logFile: null, program: null, programArgs: [],
+  };
+  let i = 0;
+  while (i < args.length) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-') || arg === '-') break;
+    i++;
+    if (arg === '--') break;
+    // qemu accepts --option as -option.
+    const name = arg.startsWith('--') ? arg.slice(1) : arg;
+    let value = '';
+    if (WITH_VALUE.has(name)) {
+      if (i >= args.length) throw new UsageError(`option '${arg}' needs an argument`);
+      value = args[i++]!;
+    }
+    switch (name) {
+      case '-h': case '-help': opts.help = true; break;
+      case '-version': opts.version = true; break;
+      case '-strace': opts.strace = true; break;
+      case '-L': opts.sysroot = value; break;
+      case '-E':
+        for (const a of splitAssignments(value)) {
+          if (!a.includes('=') || a.startsWith('=')) throw new UsageError(`-E expects var=value, not '${a}'`);
+          opts.setEnv.push(a);
+        }
+        break;
+      case '-U':
+        for (const v of value.split(',')) {
+          if (v === '' || v.includes('=')) throw new UsageError(`-U expects a variable name, not '${v}'`);
+          opts.unsetEnv.push(v);
+        }
+        break;
+      case '-0': opts.argv0 = value; break;
+      case '-accel': parseAccel(value, opts); break;
+      case '-d': parseLogItems(value, opts); break;
+      case '-D': opts.logFile = value; break;
+      default: throw new UsageError(`unknown option '${arg}'`);
+    }
+  }
+  if (i < args.length) {
+    opts.program = args[i]!;
+    opts.programArgs = args.slice(i + 1);
+  }
+  if (!opts.program && !opts.help && !opts.version && !opts.logHelp) throw new UsageError('no program specified');
+  return opts;
+}
+
+/** The guest environment: the host's, then -U removals and -E settings in command-line order. */
+export function guestEnvironment(host: NodeJS.ProcessEnv, opts: Pick<CliOptions, 'setEnv' | 'unsetEnv'>): string[] {
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(host)) if (v !== undefined) env.set(k, v);
+  for (const name of opts.unsetEnv) env.delete(name);
+  for (const assignment of opts.setEnv) {
+    const eq = assignment.indexOf('=');
+    env.set(assignment.slice(0, eq), assignment.slice(eq + 1));
+  }
+  return [...env].map(([k, v]) => `${k}=${v}`);
+}

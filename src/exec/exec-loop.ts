@@ -1,0 +1,253 @@
+// The execution loop (QEMU's cpu_exec, in spirit): find or translate the TB
+// at the current pc, run it in the tier the policy picks, chain direct jumps,
+// and come back to the caller on exits, exceptions and the end of the slice.
+//
+// Exit codes of run():
+//   - a TB's own code >= ExitCode.TargetBase (halt, wfi, ecall, ...);
+//   - ExitCode.Requested: Cpu.EXIT_REQUEST was set (cleared here);
+//   - EXIT_BUDGET: the slice's instruction budget is spent, at a TB boundary;
+//   - EXIT_EXCEPTION: a guest exception was raised (by a TB, a helper, the slow
+//     path, or an instruction fetch while translating). Cpu.EXCEPTION,
+//     Cpu.EXCEPTION_VALUE and Cpu.PC are left for the caller (the target's
+//     exception entry).
+//
+// Self-modifying code: a store into a host page holding TBs reaches the MMU's
+// slow path, which calls back here; the page's TBs are invalidated and
+// unlinked before the store lands. The TB doing the store finishes as
+// translated (RISC-V requires fence.i before new code is guaranteed to run).
+
+import { IRBuilder } from '../ir/builder.js';
+import { IRFunction } from '../ir/ir.js';
+import { ExitCode } from '../ir/ops.js';
+import { printIR } from '../ir/print.js';
+import { Cpu, CPU_BASE } from '../memory/layout.js';
+import { LinearMemory } from '../memory/linear-memory.js';
+import { SoftMmu } from '../memory/softmmu.js';
+import { isGuestException } from './exception.js';
+import { ExecLogger, hex64, LogFlag } from './log.js';
+import { GuestTarget } from './target.js';
+import { TranslationBlock } from './tb.js';
+import { estimateTbBytes, TbCache } from './tb-cache.js';
+import { Tier } from './tier.js';
+import { ColdTierPolicy, TierPolicy } from './tier-policy.js';
+
+export const EXIT_EXCEPTION = -1;
+export const EXIT_BUDGET = -2;
+
+/**
+ * Controls the interpreter tier exposes (src/backend/interp/interp-tier.ts).
+ * A tier with a numeric `budget` takes each TB's icount from it as it enters
+ * the TB (including the first) and stops chaining at zero; for a tier without
+ * one the loop subtracts the entered TB's icount itself.
+ */
+export interface SliceBudget {
+  budget: number;
+}
+
+export interface ColdTierControls {
+  /** Set when the tier's constant pool is nearly exhausted: the loop flushes the TB cache. */
+  readonly constPoolFull?: boolean;
+}
+
+export interface ExecLoopOptions {
+  mem: LinearMemory;
+  mmu: SoftMmu;
+  target: GuestTarget;
+  /** The cold tier: prepares every new TB, and runs it unless the policy says otherwise. */
+  tier: Tier & ColdTierControls;
+  /** Which tier runs a TB; default: always the cold tier. */
+  policy?: TierPolicy;
+  /** The IR optimizer, run on every new TB before the tier sees it. */
+  optimize?: (fn: IRFunction) => void;
+  log?: ExecLogger;
+  /** `-accel tcg,tb-size=N`: flush the TB cache when its estimated size exceeds N MiB. */
+  tbSizeMiB?: number;
+  /** Longest TB in guest instructions (QEMU's TCG_MAX_INSNS is 512). */
+  maxInsnsPerTb?: number;
+}
+
+/**
+ * Default TB cache budget. QEMU sizes its code buffer at 1 GiB on 64-bit
+ * hosts; ours lives on the JS heap, whose default old-space limit in Node is a
+ * few GiB, so a quarter of a GiB leaves room for guest RAM and the rest.
+ */
+const DEFAULT_TB_SIZE_MIB = 256;
+/** QEMU's TCG_MAX_INSNS: bounds translation latency and the IR of one TB. */
+const DEFAULT_MAX_INSNS_PER_TB = 512;
+
+export interface ExecStats {
+  tbsTranslated: number;
+  /** TBs entered from the loop (chained TBs entered inside a tier are not counted here). */
+  executions: number;
+  /** Links made between TBs for direct jumps. */
+  chainsLinked: number;
+  guestExceptions: number;
+  exitRequests: number;
+}
+
+const PC_W = (CPU_BASE + Cpu.PC) >> 2;
+const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
+const EXCEPTION_W = (CPU_BASE + Cpu.EXCEPTION) >> 2;
+
+export class ExecLoop {
+  readonly cache: TbCache;
+  readonly stats: ExecStats = { tbsTranslated: 0, executions: 0, chainsLinked: 0, guestExceptions: 0, exitRequests: 0 };
+  readonly policy: TierPolicy;
+  private readonly mem: LinearMemory;
+  private readonly mmu: SoftMmu;
+  private readonly target: GuestTarget;
+  private readonly cold: Tier & ColdTierControls;
+  private readonly optimize: ((fn: IRFunction) => void) | undefined;
+  private readonly log: ExecLogger | undefined;
+  private readonly logMask: number;
+  private readonly maxInsns: number;
+
+  constructor(options: ExecLoopOptions) {
+    this.mem = options.mem;
+    this.mmu = options.mmu;
+    this.target = options.target;
+    this.cold = options.tier;
+    this.policy = options.policy ?? new ColdTierPolicy(options.tier);
+    this.optimize = options.optimize;
+    this.log = options.log;
+    this.logMask = options.log?.mask ?? 0;
+    this.maxInsns = options.maxInsnsPerTb ?? DEFAULT_MAX_INSNS_PER_TB;
+    const limit = (options.tbSizeMiB ?? DEFAULT_TB_SIZE_MIB) * 1024 * 1024;
+    this.cache = new TbCache(this.mmu, limit, {
+      onInvalidate: (tb) => this.policy.onInvalidate(tb),
+      onFlush: () => {
+        this.cold.flush();
+        this.policy.onFlush();
+      },
+    });
+    this.mmu.onCodeWrite = (hostPage) => this.invalidateHostPage(hostPage);
+  }
+
+  /** Run until an exit (see the file comment); at most about budgetInsns guest instructions. */
+  run(budgetInsns: number): number {
+    const nochain = (this.logMask & LogFlag.NOCHAIN) !== 0;
+    let remaining = budgetInsns;
+    let prev: TranslationBlock | null = null;
+    let prevSlot: 0 | 1 = 0;
+    try {
+      for (;;) {
+        const m = this.mem.i32;
+        if (m[EXIT_REQUEST_W] !== 0) {
+          m[EXIT_REQUEST_W] = 0;
+          this.stats.exitRequests++;
+          return ExitCode.Requested;
+        }
+        if (remaining <= 0) return EXIT_BUDGET;
+        const flags = this.target.tbFlags();
+        const pcLo = m[PC_W]!, pcHi = m[PC_W + 1]!;
+        let tb = this.cache.lookup(pcLo, pcHi, flags, this.target.codeMmuIdx(flags));
+        if (tb === null) tb = this.translate(pcLo, pcHi, flags);
+        // Translation may have flushed the cache or invalidated prev: link() re-checks both are valid.
+        if (prev !== null && !nochain && this.cache.link(prev, prevSlot, tb)) this.stats.chainsLinked++;
+        prev = null;
+
+        const tier = this.policy.tierFor(tb);
+        if (this.logMask & (LogFlag.EXEC | LogFlag.CPU)) this.logEntry(tb);
+        const budgeted = tier as Tier & Partial<SliceBudget>;
+        const hasBudget = typeof budgeted.budget === 'number';
+        if (hasBudget) budgeted.budget = remaining;
+        this.stats.executions++;
+        const code = tier.execute(tb);
+        remaining = hasBudget ? budgeted.budget! : remaining - tb.icount;
+
+        if (code === ExitCode.Chain0 || code === ExitCode.Chain1) {
+          const last = tier.lastTb;
+          if (last !== null && last.valid) {
+            prev = last;
+            prevSlot = code === ExitCode.Chain0 ? 0 : 1;
+          }
+        } else if (code === ExitCode.Requested) {
+          this.mem.i32[EXIT_REQUEST_W] = 0;
+          this.stats.exitRequests++;
+          return ExitCode.Requested;
+        } else if (code >= ExitCode.TargetBase) {
+          return code;
+        }
+      }
+    } catch (e) {
+      if (!isGuestException(e)) throw e;
+      this.stats.guestExceptions++;
+      if (this.logMask & LogFlag.INT) this.logException();
+      return EXIT_EXCEPTION;
+    }
+  }
+
+  /** Drop every TB with code in hostPage (a write, an unmap, a page reused by user mode). */
+  invalidateHostPage(hostPage: number): number {
+    return this.cache.invalidatePage(hostPage);
+  }
+
+  /** Drop every TB (fence.i with a big hammer, tb-size reached, tests). */
+  flushAll(): void {
+    this.cache.flush();
+  }
+
+  /** Translate the TB at (pcLo, pcHi) under flags and add it to the cache. Throws GUEST_EXCEPTION on a fetch fault. */
+  private translate(pcLo: number, pcHi: number, flags: number): TranslationBlock {
+    // Flush before translating rather than after, so the TB made now survives.
+    if (this.cache.overBudget()) this.cache.flush();
+    const target = this.target;
+    const codeMmuIdx = target.codeMmuIdx(flags);
+    const fetcher = this.mmu.codeFetcher(codeMmuIdx);
+    const fn = new IRFunction(target.globals, target.helpers);
+    const result = target.translate(new IRBuilder(fn), pcLo, pcHi, flags, fetcher, this.maxInsns);
+    if (this.logMask & LogFlag.IN_ASM) this.logGuestCode(pcLo, pcHi, result.size, codeMmuIdx);
+    if (this.logMask & LogFlag.OP) this.log!.sink(`OP:\n${printIR(fn)}`);
+    if (this.optimize) {
+      this.optimize(fn);
+      if (this.logMask & LogFlag.OP_OPT) this.log!.sink(`OP after optimization:\n${printIR(fn)}`);
+    }
+    const tb = new TranslationBlock(pcLo | 0, pcHi | 0, flags, result.icount, result.size, fetcher.hostPages.slice(), fn);
+    this.cold.prepare(tb);
+    if (this.cold.constPoolFull) {
+      // The pool has room for this TB but maybe not the next: start over with an empty one.
+      this.cache.flush();
+      this.cold.prepare(tb);
+    }
+    const bytes = estimateTbBytes(tb);
+    this.cache.insert(tb, bytes);
+    this.stats.tbsTranslated++;
+    if (this.logMask & LogFlag.TB_STATS) {
+      this.log!.sink(`TB ${hex64(pcLo, pcHi)} flags=0x${(flags >>> 0).toString(16)} insns=${result.icount} bytes=${result.size} ops=${fn.ops.length} size~${bytes}`);
+    }
+    return tb;
+  }
+
+  private logGuestCode(pcLo: number, pcHi: number, size: number, codeMmuIdx: number): void {
+    const fetcher = this.mmu.codeFetcher(codeMmuIdx);
+    const lines = ['----------------', 'IN: '];
+    const start = (BigInt(pcHi >>> 0) << 32n) | BigInt(pcLo >>> 0);
+    for (let off = 0n; off < BigInt(size);) {
+      const pc = BigInt.asUintN(64, start + off);
+      const { text, length } = this.target.disassemble(pc, fetcher);
+      const lo = Number(pc & 0xffffffffn), hi = Number(pc >> 32n);
+      let bytes = '';
+      for (let i = length - 2; i >= 0; i -= 2) {
+        const at = BigInt.asUintN(64, pc + BigInt(i));
+        bytes += fetcher.fetch16(Number(at & 0xffffffffn), Number(at >> 32n)).toString(16).padStart(4, '0');
+      }
+      lines.push(`${hex64(lo, hi)}:  ${bytes.padEnd(16)}  ${text}`);
+      off += BigInt(Math.max(length, 2));
+    }
+    this.log!.sink(lines.join('\n') + '\n');
+  }
+
+  private logEntry(tb: TranslationBlock): void {
+    const log = this.log!;
+    if (this.logMask & LogFlag.EXEC) {
+      log.sink(`Trace: [${hex64(tb.pcLo, tb.pcHi)}/${(tb.flags >>> 0).toString(16).padStart(8, '0')}] icount=${tb.icount}`);
+    }
+    if (this.logMask & LogFlag.CPU && log.dumpCpu) log.sink(log.dumpCpu());
+  }
+
+  private logException(): void {
+    const m = this.mem.i32;
+    const value = this.mem.readU64(CPU_BASE + Cpu.EXCEPTION_VALUE);
+    this.log!.sink(`Exception ${m[EXCEPTION_W]} at pc=${hex64(m[PC_W]!, m[PC_W + 1]!)} value=0x${value.toString(16)}`);
+  }
+}

@@ -1,0 +1,252 @@
+// The TB cache: find the TB for (pc, flags), know which TBs live in which
+// host page, and drop them when their code is written (QEMU's tb_htable,
+// tb_jmp_cache and page_collection, in spirit).
+//
+// Lookup is two-level. A direct-mapped jump cache indexed by pc answers most
+// lookups with one array read and three compares. Behind it, a Map keyed by a
+// small-integer hash of (pc, flags) holds buckets of TBs. The Map is keyed by
+// *virtual* pc, so a hit there is confirmed against the current code mapping
+// (the TB's host pages must be where the pc's pages are now), and the jump
+// cache is cleared whenever the TLB is flushed (the mapping may have changed).
+
+import { TranslationBlock } from './tb.js';
+import { PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE } from '../memory/tlb-layout.js';
+
+/** What the cache needs from the MMU (SoftMmu implements it). */
+export interface CodePageTracker {
+  protectCodePage(hostPage: number): void;
+  unprotectCodePage(hostPage: number): void;
+  /** Host page of the code at (pcLo, pcHi) now, or -1 if it cannot be fetched. */
+  codeHostPage(pcLo: number, pcHi: number, mmuIdx: number): number;
+  /** Changes whenever TLB entries are flushed. */
+  readonly flushGeneration: number;
+}
+
+export interface TbCacheHooks {
+  onInvalidate(tb: TranslationBlock): void;
+  onFlush(): void;
+}
+
+/** 4096 entries, as QEMU's TB_JMP_CACHE_BITS = 12: enough for a hot loop nest and cheap to clear. */
+const JUMP_CACHE_BITS = 12;
+const JUMP_CACHE_SIZE = 1 << JUMP_CACHE_BITS;
+
+/**
+ * Rough JS-heap cost of one IR op kept on a TB (the object, its args array and
+ * elements, about 60 bytes in V8 with pointer compression), rounded up.
+ */
+const IR_OP_BYTES = 64;
+/** A temp object (index, kind, type, offset, bigint value, name). */
+const IR_TEMP_BYTES = 48;
+/** The TB object with its jump arrays and jumpedFrom set. */
+const TB_OVERHEAD_BYTES = 256;
+
+/** Estimated bytes a TB holds: its IR plus whatever the tiers encoded for it. */
+export function estimateTbBytes(tb: TranslationBlock): number {
+  let bytes = TB_OVERHEAD_BYTES;
+  if (tb.ir) bytes += tb.ir.ops.length * IR_OP_BYTES + tb.ir.temps.length * IR_TEMP_BYTES;
+  bytes += encodedBytes(tb.interpCode) + encodedBytes(tb.wasmCode);
+  return bytes;
+}
+
+function encodedBytes(code: unknown): number {
+  if (code === null || typeof code !== 'object') return 0;
+  if (ArrayBuffer.isView(code)) return code.byteLength;
+  const sized = code as { byteLength?: unknown; length?: unknown };
+  if (typeof sized.byteLength === 'number') return sized.byteLength;
+  return 0;
+}
+
+export interface TbCacheStats {
+  /** TBs dropped one by one (code written, page unmapped). */
+  invalidations: number;
+  /** Whole-cache flushes (tb-size reached, constant pool full, explicit). */
+  flushes: number;
+  /** Lookups answered by the jump cache / by the hash map / not at all. */
+  jumpCacheHits: number;
+  mapHits: number;
+  misses: number;
+}
+
+export class TbCache {
+  readonly stats: TbCacheStats = { invalidations: 0, flushes: 0, jumpCacheHits: 0, mapHits: 0, misses: 0 };
+  /** Estimated bytes of everything cached. */
+  bytes = 0;
+
+  private readonly jumpCache: (TranslationBlock | null)[] = new Array(JUMP_CACHE_SIZE).fill(null);
+  private jumpCacheGeneration: number;
+  private readonly buckets = new Map<number, TranslationBlock[]>();
+  /** Every live TB with its estimated size. */
+  private readonly live = new Map<TranslationBlock, number>();
+  private readonly pages = new Map<number, Set<TranslationBlock>>();
+
+  constructor(
+    private readonly mmu: CodePageTracker,
+    /** Flush when `bytes` exceeds this (the `tb-size` option); Infinity for no limit. */
+    readonly limitBytes: number,
+    private readonly hooks: TbCacheHooks = { onInvalidate: () => {}, onFlush: () => {} },
+  ) {
+    this.jumpCacheGeneration = mmu.flushGeneration;
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  overBudget(): boolean {
+    return this.bytes > this.limitBytes;
+  }
+
+  /** The valid TB for (pc, flags) whose code is still mapped where it was translated from, or null. */
+  lookup(pcLo: number, pcHi: number, flags: number, codeMmuIdx: number): TranslationBlock | null {
+    if (this.jumpCacheGeneration !== this.mmu.flushGeneration) {
+      this.jumpCache.fill(null);
+      this.jumpCacheGeneration = this.mmu.flushGeneration;
+    }
+    const slot = jumpCacheIndex(pcLo);
+    const cached = this.jumpCache[slot]!;
+    if (cached !== null && (cached.pcLo | 0) === (pcLo | 0) && (cached.pcHi | 0) === (pcHi | 0) && cached.flags === flags) {
+      this.stats.jumpCacheHits++;
+      return cached;
+    }
+    const bucket = this.buckets.get(hashKey(pcLo, pcHi, flags));
+    if (bucket !== undefined) {
+      for (let i = 0; i < bucket.length; i++) {
+        const tb = bucket[i]!;
+        if ((tb.pcLo | 0) !== (pcLo | 0) || (tb.pcHi | 0) !== (pcHi | 0) || tb.flags !== flags) continue;
+        if (!this.stillMapped(tb, codeMmuIdx)) continue;
+        this.jumpCache[slot] = tb;
+        this.stats.mapHits++;
+        return tb;
+      }
+    }
+    this.stats.misses++;
+    return null;
+  }
+
+  /** Add a freshly translated TB of estimated size `bytes`. */
+  insert(tb: TranslationBlock, bytes: number = estimateTbBytes(tb)): void {
+    const key = hashKey(tb.pcLo, tb.pcHi, tb.flags);
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) this.buckets.set(key, (bucket = []));
+    bucket.push(tb);
+    this.live.set(tb, bytes);
+    this.bytes += bytes;
+    for (const page of tb.hostPages) {
+      let set = this.pages.get(page);
+      if (set === undefined) {
+        this.pages.set(page, (set = new Set()));
+        this.mmu.protectCodePage(page);
+      }
+      set.add(tb);
+    }
+    this.jumpCache[jumpCacheIndex(tb.pcLo)] = tb;
+  }
+
+  /** Drop every TB with code in hostPage; returns how many. */
+  invalidatePage(hostPage: number): number {
+    const set = this.pages.get(hostPage);
+    if (set === undefined) {
+      this.mmu.unprotectCodePage(hostPage);
+      return 0;
+    }
+    const doomed = [...set];
+    for (const tb of doomed) this.invalidate(tb);
+    return doomed.length;
+  }
+
+  /** Drop one TB: nothing may enter it any more, by lookup or by a chained jump. */
+  invalidate(tb: TranslationBlock): void {
+    const bytes = this.live.get(tb);
+    if (bytes === undefined) return;
+    this.live.delete(tb);
+    this.bytes -= bytes;
+    tb.valid = false;
+    unlink(tb);
+    const key = hashKey(tb.pcLo, tb.pcHi, tb.flags);
+    const bucket = this.buckets.get(key)!;
+    bucket.splice(bucket.indexOf(tb), 1);
+    if (bucket.length === 0) this.buckets.delete(key);
+    const slot = jumpCacheIndex(tb.pcLo);
+    if (this.jumpCache[slot] === tb) this.jumpCache[slot] = null;
+    for (const page of tb.hostPages) {
+      const set = this.pages.get(page);
+      if (set === undefined) continue;
+      set.delete(tb);
+      if (set.size === 0) {
+        this.pages.delete(page);
+        this.mmu.unprotectCodePage(page);
+      }
+    }
+    this.stats.invalidations++;
+    this.hooks.onInvalidate(tb);
+  }
+
+  /** Drop everything (QEMU's tb_flush). */
+  flush(): void {
+    for (const tb of this.live.keys()) {
+      tb.valid = false;
+      tb.jump[0] = tb.jump[1] = null;
+      tb.jumpedFrom.clear();
+    }
+    for (const page of this.pages.keys()) this.mmu.unprotectCodePage(page);
+    this.live.clear();
+    this.buckets.clear();
+    this.pages.clear();
+    this.jumpCache.fill(null);
+    this.bytes = 0;
+    this.stats.flushes++;
+    this.hooks.onFlush();
+  }
+
+  /** Make prev's goto_tb slot jump straight to next; false if either is gone or the slot is taken. */
+  link(prev: TranslationBlock, slot: 0 | 1, next: TranslationBlock): boolean {
+    if (!prev.valid || !next.valid || prev.jump[slot] !== null) return false;
+    if (!this.live.has(prev) || !this.live.has(next)) return false;
+    prev.jump[slot] = next;
+    next.jumpedFrom.add(prev);
+    return true;
+  }
+
+  /** TBs with code in hostPage (for tests and tools). */
+  tbsInPage(hostPage: number): number {
+    return this.pages.get(hostPage)?.size ?? 0;
+  }
+
+  /** The TB's pages are still what its pc maps to (the mapping may have changed since translation). */
+  private stillMapped(tb: TranslationBlock, codeMmuIdx: number): boolean {
+    if (this.mmu.codeHostPage(tb.pcLo, tb.pcHi, codeMmuIdx) !== tb.hostPages[0]) return false;
+    // hostPages may list a page the translator only peeked at; only a TB that
+    // really extends into the next page depends on that page's mapping.
+    if ((tb.pcLo & (PAGE_SIZE - 1)) + tb.size <= PAGE_SIZE) return true;
+    const nextLo = ((tb.pcLo & PAGE_MASK_LO) + PAGE_SIZE) | 0;
+    const nextHi = nextLo === 0 ? (tb.pcHi + 1) | 0 : tb.pcHi;
+    return this.mmu.codeHostPage(nextLo, nextHi, codeMmuIdx) === tb.hostPages[1];
+  }
+}
+
+/** Cut tb out of the chain graph in both directions. */
+function unlink(tb: TranslationBlock): void {
+  for (const prev of tb.jumpedFrom) {
+    if (prev.jump[0] === tb) prev.jump[0] = null;
+    if (prev.jump[1] === tb) prev.jump[1] = null;
+  }
+  tb.jumpedFrom.clear();
+  for (let slot = 0; slot < 2; slot++) {
+    const next = tb.jump[slot];
+    if (next) next.jumpedFrom.delete(tb);
+    tb.jump[slot] = null;
+  }
+}
+
+/** Instructions are at least 2-byte aligned on the guests we care about: skip bit 0, fold in the page number. */
+function jumpCacheIndex(pcLo: number): number {
+  return ((pcLo >>> 1) ^ (pcLo >>> (PAGE_BITS + 1))) & (JUMP_CACHE_SIZE - 1);
+}
+
+/** A hash of (pc, flags) that stays a small integer (a V8 Smi: no boxing on Map access). */
+function hashKey(pcLo: number, pcHi: number, flags: number): number {
+  let h = pcLo ^ Math.imul(pcHi, 0x9e3779b1) ^ Math.imul(flags, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) & 0x3fffffff;
+}

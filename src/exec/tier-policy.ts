@@ -1,0 +1,28 @@
+// Which tier runs a TB. The exec loop asks the policy every time it enters a
+// TB, so a second tier (Wasm) plugs in by supplying another policy: it counts
+// executions, queues hot TBs, and answers with its own tier once one is ready.
+
+import { TranslationBlock } from './tb.js';
+import { Tier } from './tier.js';
+
+export interface TierPolicy {
+  /** The tier to execute tb with (it has been prepared by the cold tier already). */
+  tierFor(tb: TranslationBlock): Tier;
+  /** tb was invalidated (self-modifying code, unmapping): drop whatever a tier holds for it. */
+  onInvalidate(tb: TranslationBlock): void;
+  /** The whole TB cache was flushed. */
+  onFlush(): void;
+}
+
+/** Everything runs in the cold tier (the interpreter). */
+export class ColdTierPolicy implements TierPolicy {
+  constructor(private readonly cold: Tier) {}
+
+  tierFor(_tb: TranslationBlock): Tier {
+    return this.cold;
+  }
+
+  onInvalidate(_tb: TranslationBlock): void {}
+
+  onFlush(): void {}
+}

@@ -1,0 +1,111 @@
+// The RISC-V 64 guest: plugs the decoder and translate functions into the
+// core through GuestTarget, and maps memory faults to RISC-V exceptions.
+
+import { CodeFetcher, GuestTarget, TranslateResult } from '../../exec/target.js';
+import { HelperTable } from '../../exec/helpers.js';
+import { IRBuilder } from '../../ir/builder.js';
+import { ExitCode } from '../../ir/ops.js';
+import { CPU_BASE } from '../../memory/layout.js';
+import { LinearMemory } from '../../memory/linear-memory.js';
+import { Access, FaultKind, FaultRaiser } from '../../memory/softmmu-api.js';
+import { PAGE_SIZE } from '../../memory/tlb-layout.js';
+import { Excp, G_PC, RV_GLOBALS, Rv } from './cpu-layout.js';
+import { decode, insnLength } from './decoder.js';
+import { disassembleInsn } from './disasm.js';
+import { registerFpHelpers } from './fp-helpers.js';
+import { raiseGuestException, registerRiscvHelpers } from './rv-helpers.js';
+import { CsrDef, USER_CSRS } from './translate-csr.js';
+import { DisasContext, JmpKind } from './translate-context.js';
+
+export interface RiscvTargetOptions {
+  /** Data and code MMU index; default: the privilege level from the TB flags. */
+  mmuIdx?: number;
+  /** CSRs beyond the user-level ones (system mode adds its own). */
+  csrs?: ReadonlyMap<number, CsrDef>;
+}
+
+/** TB flags: bits 1:0 hold the privilege level. */
+const TB_FLAG_PRIV_MASK = 0x3;
+
+function splitPc(pc: bigint): [number, number] {
+  const u = BigInt.asUintN(64, pc);
+  return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0];
+}
+
+/** Fetch the instruction at pc: 16 bits, or 32 when the low bits say so. */
+function fetchInsn(fetch: CodeFetcher, pc: bigint): number {
+  const [lo, hi] = splitPc(pc);
+  const first = fetch.fetch16(lo, hi);
+  if (insnLength(first) === 2) return first;
+  const [lo2, hi2] = splitPc(pc + 2n);
+  return (first | (fetch.fetch16(lo2, hi2) << 16)) >>> 0;
+}
+
+export class RiscvTarget implements GuestTarget, FaultRaiser {
+  readonly name = 'riscv64';
+  readonly globals = RV_GLOBALS;
+  readonly helpers = new HelperTable();
+  private readonly csrs: ReadonlyMap<number, CsrDef>;
+  private readonly mmuIdxOverride: number | undefined;
+
+  constructor(readonly mem: LinearMemory, options: RiscvTargetOptions = {}) {
+    this.mmuIdxOverride = options.mmuIdx;
+    this.csrs = options.csrs ? new Map([...USER_CSRS, ...options.csrs]) : USER_CSRS;
+    registerRiscvHelpers(this.helpers, mem);
+    registerFpHelpers(this.helpers, mem);
+  }
+
+  tbFlags(): number {
+    return this.mem.i32[(CPU_BASE + Rv.PRIV) >> 2]! & TB_FLAG_PRIV_MASK;
+  }
+
+  codeMmuIdx(flags: number): number {
+    return this.mmuIdxOverride ?? (flags & TB_FLAG_PRIV_MASK);
+  }
+
+  translate(b: IRBuilder, pcLo: number, pcHi: number, flags: number, fetch: CodeFetcher, maxInsns: number): TranslateResult {
+    const startPc = (BigInt(pcHi >>> 0) << 32n) | BigInt(pcLo >>> 0);
+    const pageEnd = (startPc & ~BigInt(PAGE_SIZE - 1)) + BigInt(PAGE_SIZE);
+    const ctx = new DisasContext(b, this.helpers, this.codeMmuIdx(flags), flags & TB_FLAG_PRIV_MASK, this.csrs);
+    let pc = startPc;
+    let icount = 0;
+    for (;;) {
+      // An instruction straddling the page end must start its own TB: fetching
+      // its second half may fault, and that must not happen after earlier
+      // instructions of this TB were translated (they have not run yet).
+      if (icount > 0 && pc === pageEnd - 2n && insnLength(fetch.fetch16(...splitPc(pc))) === 4) break;
+      b.insnStart(pc);
+      const insn = fetchInsn(fetch, pc);
+      ctx.pc = pc;
+      ctx.insn = insn;
+      ctx.nextPc = pc + BigInt(insnLength(insn & 0xffff));
+      ctx.insnIndex = icount;
+      const decoded = decode(insn);
+      if (!decoded || !decoded.pattern.trans(ctx, decoded.args)) ctx.illegal();
+      icount++;
+      pc = ctx.nextPc;
+      if (ctx.jmp !== JmpKind.Next) break;
+      if (icount >= maxInsns || pc >= pageEnd) break;
+    }
+    if (ctx.jmp === JmpKind.Next || ctx.jmp === JmpKind.EndTb) {
+      ctx.gotoTb(0, pc);
+    } else if (ctx.jmp === JmpKind.Lookup) {
+      b.mov(b.global(G_PC), ctx.c64(BigInt.asUintN(64, pc)));
+      b.exitTb(ExitCode.Next);
+    }
+    return { icount, size: Number(pc - startPc) };
+  }
+
+  disassemble(pc: bigint, fetch: CodeFetcher): { text: string; length: number } {
+    const insn = fetchInsn(fetch, pc);
+    return { text: disassembleInsn(insn, pc, this.csrs), length: insnLength(insn & 0xffff) };
+  }
+
+  raiseMemFault(access: Access, fault: FaultKind, vaddrLo: number, vaddrHi: number): never {
+    let cause: number;
+    if (access === Access.Fetch) cause = fault === FaultKind.Misaligned ? Excp.INSN_MISALIGNED : Excp.INSN_PAGE_FAULT;
+    else if (access === Access.Write) cause = fault === FaultKind.Misaligned ? Excp.STORE_MISALIGNED : Excp.STORE_PAGE_FAULT;
+    else cause = fault === FaultKind.Misaligned ? Excp.LOAD_MISALIGNED : Excp.LOAD_PAGE_FAULT;
+    raiseGuestException(this.mem, cause, vaddrLo, vaddrHi);
+  }
+}

@@ -1,0 +1,138 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TbCache } from '../../src/exec/tb-cache.js';
+import { TranslationBlock } from '../../src/exec/tb.js';
+import { Prot } from '../../src/memory/softmmu-api.js';
+import { makeMmu } from '../memory/fakes.js';
+
+const RX = Prot.READ | Prot.EXEC;
+const RWX = RX | Prot.WRITE;
+
+function setup(limitBytes = Infinity) {
+  const m = makeMmu();
+  const events: string[] = [];
+  const cache = new TbCache(m.mmu, limitBytes, {
+    onInvalidate: (tb) => events.push(`inv ${tb.pcLo.toString(16)}`),
+    onFlush: () => events.push('flush'),
+  });
+  const page = (i: number) => m.hostPage(i) >>> 12;
+  return { ...m, cache, events, page };
+}
+
+function tb(pc: number, hostPages: number[], flags = 0): TranslationBlock {
+  return new TranslationBlock(pc, 0, flags, 3, 12, hostPages, null);
+}
+
+test('lookup finds a TB by pc and flags, through the map and then the jump cache', () => {
+  const { map, mmu, cache, page } = setup();
+  map.map(0x1000, makeMmu().hostPage(0), RX);
+  const a = tb(0x1000, [page(0)]);
+  const b = tb(0x1000, [page(0)], 5);
+  cache.insert(a, 100);
+  cache.insert(b, 100);
+  assert.equal(cache.size, 2);
+  assert.equal(cache.bytes, 200);
+  assert.ok(mmu.isCodePage(page(0)), 'first TB in a page protects it');
+  assert.equal(cache.lookup(0x1000, 0, 5, 0), b);
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), a);
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), a);
+  assert.equal(cache.lookup(0x1004, 0, 0, 0), null);
+  assert.equal(cache.lookup(0x1000, 1, 0, 0), null, 'the high word is part of the key');
+  assert.ok(cache.stats.jumpCacheHits >= 1);
+  assert.ok(cache.stats.mapHits >= 1);
+});
+
+test('a TB whose pc now maps to another host page is not found', () => {
+  const { map, mmu, cache, page, hostPage } = setup();
+  map.map(0x1000, hostPage(0), RX);
+  const a = tb(0x1000, [page(0)]);
+  cache.insert(a);
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), a);
+  map.map(0x1000, hostPage(1), RX);
+  mmu.flushPage(0x1000, 0); // the guest changed its mapping and flushed the TLB
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), null);
+  map.map(0x1000, hostPage(0), RX);
+  mmu.flushPage(0x1000, 0);
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), a, 'mapped back: found again');
+});
+
+test('invalidatePage drops its TBs, unlinks chains both ways, and unprotects emptied pages', () => {
+  const { map, mmu, cache, events, page, hostPage } = setup();
+  map.map(0x1000, hostPage(0), RWX);
+  map.map(0x2000, hostPage(1), RWX);
+  map.map(0x3000, hostPage(2), RWX);
+  const a = tb(0x1000, [page(0)]);
+  const b = tb(0x2ffc, [page(1), page(2)]); // straddles two pages
+  const c = tb(0x3000, [page(2)]);
+  for (const t of [a, b, c]) cache.insert(t, 10);
+  assert.equal(cache.link(a, 0, b), true);
+  assert.equal(cache.link(a, 0, c), false, 'slot already taken');
+  assert.equal(cache.link(b, 1, c), true);
+  assert.equal(cache.link(c, 0, c), true, 'a loop links to itself');
+  assert.equal(cache.tbsInPage(page(2)), 2);
+
+  assert.equal(cache.invalidatePage(page(1)), 1);
+  assert.equal(b.valid, false);
+  assert.equal(a.jump[0], null, 'chain into b cut');
+  assert.equal(b.jump[1], null);
+  assert.equal(c.jumpedFrom.has(b), false, 'chain out of b cut');
+  assert.equal(c.jump[0], c, 'unrelated links survive');
+  assert.equal(cache.lookup(0x2ffc, 0, 0, 0), null);
+  assert.equal(mmu.isCodePage(page(1)), false);
+  assert.equal(mmu.isCodePage(page(2)), true, 'c still lives in page 2');
+  assert.equal(cache.tbsInPage(page(2)), 1, 'b left its second page too');
+  assert.equal(cache.bytes, 20);
+  assert.deepEqual(events, ['inv 2ffc']);
+  assert.equal(cache.link(a, 0, b), false, 'nothing links to an invalid TB');
+
+  cache.invalidatePage(page(2));
+  assert.equal(mmu.isCodePage(page(2)), false);
+  assert.equal(cache.stats.invalidations, 2);
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), a);
+});
+
+test('a store into a code page goes to the slow path and reaches the cache through onCodeWrite', () => {
+  const { map, mmu, cache, page, hostPage } = setup();
+  map.map(0x1000, hostPage(0), RWX);
+  cache.insert(tb(0x1000, [page(0)]));
+  mmu.onCodeWrite = (p) => cache.invalidatePage(p);
+  mmu.store(0x1800, 0, 1, 0, 2, 0);
+  assert.equal(cache.size, 0);
+  assert.equal(mmu.isCodePage(page(0)), false);
+});
+
+test('flush drops everything, counts, and reports over-budget by estimated size', () => {
+  const { map, mmu, cache, events, page, hostPage } = setup(250);
+  map.map(0x1000, hostPage(0), RX);
+  const a = tb(0x1000, [page(0)]);
+  const b = tb(0x1010, [page(0)]);
+  cache.insert(a, 100);
+  assert.equal(cache.overBudget(), false);
+  cache.insert(b, 200);
+  cache.link(a, 0, b);
+  assert.equal(cache.overBudget(), true);
+  cache.flush();
+  assert.equal(cache.size, 0);
+  assert.equal(cache.bytes, 0);
+  assert.equal(cache.stats.flushes, 1);
+  assert.equal(a.valid, false);
+  assert.equal(a.jump[0], null);
+  assert.equal(mmu.isCodePage(page(0)), false);
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), null);
+  assert.deepEqual(events, ['flush']);
+});
+
+test('a page the translator only peeked at does not hide the TB when it is remapped', () => {
+  const { map, mmu, cache, page, hostPage } = setup();
+  map.map(0x1000, hostPage(0), RX);
+  map.map(0x2000, hostPage(1), RX);
+  const ends = new TranslationBlock(0x1ff0, 0, 0, 4, 16, [page(0), page(1)], null); // ends at the page end
+  const straddles = new TranslationBlock(0x1ffe, 0, 0, 1, 4, [page(0), page(1)], null);
+  cache.insert(ends);
+  cache.insert(straddles);
+  map.unmap(0x2000);
+  map.map(0x2000, hostPage(3), RX);
+  mmu.flushPage(0x2000, 0); // a remap always comes with a TLB flush: that also clears the jump cache
+  assert.equal(cache.lookup(0x1ff0, 0, 0, 0), ends);
+  assert.equal(cache.lookup(0x1ffe, 0, 0, 0), null, 'its second page now maps elsewhere');
+});

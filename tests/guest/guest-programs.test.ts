@@ -1,0 +1,88 @@
+/**
+ * Runs every guest test program of tests/riscv64/manifest.json under
+ * bin/wemu-riscv64, once per tier in WEMU_TEST_TIERS (default "interp";
+ * e.g. "interp,wasm,auto"), passed as `-accel tcg,tier=X`, and checks stdout,
+ * exit status and stderr against what qemu-riscv64 printed
+ * (tests/riscv64/expected/, recorded by scripts/build-guest-tests.sh).
+ *
+ * WEMU_TEST_TIMEOUT_MS sets the per-run time limit (default 300000).
+ * WEMU_TEST_ONLY=name1,name2 restricts the run to some programs.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import {
+  expectedPaths,
+  loadManifest,
+  normaliseStderr,
+  runGuest,
+  wemuCommand,
+  type GuestProgram,
+} from './guest-manifest.js';
+
+const tiers = (process.env.WEMU_TEST_TIERS ?? 'interp')
+  .split(',')
+  .map((tier) => tier.trim())
+  .filter((tier) => tier.length > 0);
+const timeoutMs = Number(process.env.WEMU_TEST_TIMEOUT_MS ?? 300_000);
+const only = process.env.WEMU_TEST_ONLY?.split(',').map((name) => name.trim());
+
+/** Describe the first line where two outputs differ, with both versions. */
+export function firstDifference(expected: string, actual: string): string | undefined {
+  if (expected === actual) return undefined;
+  const expectedLines = expected.split('\n');
+  const actualLines = actual.split('\n');
+  for (let i = 0; i < Math.max(expectedLines.length, actualLines.length); i++) {
+    if (expectedLines[i] !== actualLines[i]) {
+      const show = (line: string | undefined) => (line === undefined ? '<end of output>' : JSON.stringify(line));
+      return (
+        `first difference at line ${i + 1}:\n` +
+        `  expected: ${show(expectedLines[i])}\n` +
+        `  actual:   ${show(actualLines[i])}\n` +
+        `  (expected ${expectedLines.length} lines, got ${actualLines.length})`
+      );
+    }
+  }
+  return 'outputs differ'; // unreachable: equal line lists mean equal strings
+}
+
+function checkProgram(program: GuestProgram, tier: string): void {
+  const command = wemuCommand();
+  assert.ok(existsSync(command), `${command} does not exist (the emulator's command line is not built yet)`);
+  const paths = expectedPaths(program.name);
+  assert.ok(existsSync(paths.out), `missing ${paths.out}: run scripts/build-guest-tests.sh`);
+
+  const result = runGuest(command, ['-accel', `tcg,tier=${tier}`], program, timeoutMs);
+  const context = `${program.name} under tier ${tier}`;
+  assert.ok(!result.timedOut, `${context} did not finish within ${timeoutMs} ms`);
+
+  const stderr = normaliseStderr(result.stderr);
+  const stderrNote = stderr.trim() ? `\n  stderr: ${stderr.trim().split('\n').slice(0, 5).join('\n          ')}` : '';
+
+  const expectedStdout = readFileSync(paths.out, 'latin1');
+  const difference = firstDifference(expectedStdout, result.stdout.toString('latin1'));
+  assert.equal(difference, undefined, `${context}: stdout differs from qemu-riscv64's, ${difference}${stderrNote}`);
+
+  const expectedStatus = Number(readFileSync(paths.status, 'utf8').trim());
+  assert.equal(result.status, expectedStatus, `${context}: exit status ${result.status}, qemu-riscv64 gave ${expectedStatus}${stderrNote}`);
+
+  const requiredLines = [
+    ...(existsSync(paths.err) ? readFileSync(paths.err, 'utf8').split('\n') : []),
+    ...(program.stderrContains ?? []),
+  ].filter((line) => line.trim().length > 0);
+  for (const line of requiredLines) {
+    const wanted = normaliseStderr(line).replace(/ - core dumped$/, '');
+    assert.ok(stderr.includes(wanted), `${context}: stderr lacks ${JSON.stringify(wanted)}; it was:\n${stderr}`);
+  }
+}
+
+const programs = loadManifest().filter((program) => !only || only.includes(program.name));
+assert.ok(programs.length > 0, 'no guest programs selected');
+
+for (const tier of tiers) {
+  describe(`guest programs, tier ${tier}`, () => {
+    for (const program of programs) {
+      test(program.name, { timeout: timeoutMs + 10_000 }, () => checkProgram(program, tier));
+    }
+  });
+}

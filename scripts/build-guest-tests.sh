@@ -43,7 +43,7 @@ build argv_env "${march[@]}" -static-pie -Wl,--no-dynamic-linker -fPIE "${tiny_f
   "$src/argv_env.c" "${tiny_pie[@]}"
 
 # glibc programs, statically linked.
-for name in exit_code printf_ints fileio memory_maps qsort_malloc signals segv_uncaught; do
+for name in exit_code printf_ints fileio memory_maps qsort_malloc signals segv_uncaught syscalls_misc; do
   build "$name" "${march[@]}" -static "$src/$name.c"
 done
 # Dynamically linked against the cross libc: runs with -L <sysroot>.
@@ -68,5 +68,8 @@ if [ ! -f dist/scripts/record-expected.js ] || [ scripts/record-expected.ts -nt 
   # only needs its own two files.
   npx tsc -p tsconfig.json >/dev/null 2>&1 || true
 fi
-[ -f dist/scripts/record-expected.js ] || die "dist/scripts/record-expected.js missing after tsc"
+for ts in scripts/record-expected.ts tests/guest/guest-manifest.ts; do
+  js=dist/${ts%.ts}.js
+  { [ -f "$js" ] && [ ! "$ts" -nt "$js" ]; } || die "tsc did not emit $js (run: npx tsc -p tsconfig.json)"
+done
 node dist/scripts/record-expected.js

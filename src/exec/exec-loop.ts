@@ -88,6 +88,7 @@ export interface ExecStats {
 const PC_W = (CPU_BASE + Cpu.PC) >> 2;
 const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
 const EXCEPTION_W = (CPU_BASE + Cpu.EXCEPTION) >> 2;
+const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >> 2;
 
 export class ExecLoop {
   readonly cache: TbCache;
@@ -146,6 +147,8 @@ export class ExecLoop {
         if (prev !== null && !nochain && this.cache.link(prev, prevSlot, tb)) this.stats.chainsLinked++;
         prev = null;
 
+        // Helpers read the flags of the code they were called from here (chains never cross a flags change).
+        m[TB_FLAGS_W] = flags;
         const tier = this.policy.tierFor(tb);
         if (this.logMask & (LogFlag.EXEC | LogFlag.CPU)) this.logEntry(tb);
         const budgeted = tier as Tier & Partial<SliceBudget>;

@@ -36,3 +36,27 @@ export function inSafeRange(x: number): boolean {
   const m = Math.abs(x);
   return m >= SAFE_MIN && m <= SAFE_MAX;
 }
+
+const scratchF64 = new Float64Array(1);
+const scratchU32 = new Uint32Array(scratchF64.buffer);
+/** Index of the high (sign/exponent) word in scratchU32: typed arrays use host byte order. */
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
+
+/**
+ * The spacing of doubles just above |x| (ulp away from zero), for normal x
+ * with |x| >= 2^-969 so that the spacing itself is a normal double.
+ */
+export function ulpAbove(x: number): number {
+  scratchF64[0] = x;
+  const biased = (scratchU32[HI]! >>> 20) & 0x7ff;
+  scratchU32[HI] = (biased - 52) << 20;
+  scratchU32[LO] = 0;
+  return scratchF64[0]!;
+}
+
+/** Whether |x| is a power of two (x normal): then the spacing below it is half the spacing above. */
+export function isPowerOfTwo(x: number): boolean {
+  scratchF64[0] = x;
+  return (scratchU32[HI]! & 0xfffff) === 0 && scratchU32[LO] === 0;
+}

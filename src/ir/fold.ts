@@ -40,21 +40,18 @@ export function opBits(opc: Opc): Bits {
 }
 
 function clz(bits: Bits, a: bigint): bigint {
-  let n = 0;
-  for (let i = bits - 1; i >= 0 && ((a >> BigInt(i)) & 1n) === 0n; i--) n++;
-  return BigInt(n);
+  return a === 0n ? BigInt(bits) : BigInt(bits - a.toString(2).length);
 }
 
 function ctz(bits: Bits, a: bigint): bigint {
-  let n = 0;
-  for (let i = 0; i < bits && ((a >> BigInt(i)) & 1n) === 0n; i++) n++;
-  return BigInt(n);
+  // a & -a isolates the lowest set bit.
+  return a === 0n ? BigInt(bits) : BigInt((a & -a).toString(2).length - 1);
 }
 
 function ctpop(a: bigint): bigint {
-  let n = 0n;
-  for (let v = a; v !== 0n; v >>= 1n) n += v & 1n;
-  return n;
+  let n = 0;
+  for (const digit of a.toString(2)) if (digit === '1') n++;
+  return BigInt(n);
 }
 
 function bswap(bytes: number, a: bigint): bigint {

@@ -14,7 +14,6 @@ import {
 import { PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE, TlbEntry } from './tlb-layout.js';
 import { Tlb } from './tlb.js';
 import { GuestMemoryAccessor } from './guest-memory-access.js';
-import { CodeFetcher } from '../exec/target.js';
 
 const PAGE_OFFSET_MASK = PAGE_SIZE - 1;
 const HELPER_RET_WORD = (CPU_BASE + Cpu.HELPER_RET) >> 2;
@@ -23,8 +22,12 @@ function bswap32(v: number): number {
   return ((v >>> 24) | ((v >>> 8) & 0xff00) | ((v & 0xff00) << 8) | (v << 24)) | 0;
 }
 
-/** Records the host pages a translation touches (TranslationBlock.hostPages). */
-export class RecordingCodeFetcher implements CodeFetcher {
+/**
+ * The CodeFetcher of src/exec/target.ts (matched by shape: memory/ does not
+ * import exec/): reads code for one TB and records the host pages it touched
+ * (TranslationBlock.hostPages).
+ */
+export class RecordingCodeFetcher {
   readonly hostPages: number[] = [];
 
   constructor(private readonly mmu: SoftMmu, readonly mmuIdx: number) {}

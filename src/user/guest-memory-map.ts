@@ -177,6 +177,7 @@ export class GuestMemoryMap implements PageTranslator, GuestMemoryAccess {
     this.splitAt(addr);
     this.splitAt(end);
     for (const r of this.regions) if (r.start >= addr && r.end <= end) r.prot = prot;
+    this.coalesce();
     this.flushRange(addr, end);
     return 0;
   }
@@ -383,6 +384,18 @@ export class GuestMemoryMap implements PageTranslator, GuestMemoryAccess {
     let i = 0;
     while (i < this.regions.length && this.regions[i]!.start < region.start) i++;
     this.regions.splice(i, 0, region);
+    this.coalesce();
+  }
+
+  /** Merge neighbours with the same protection and name (as the kernel merges VMAs), so mremap sees one region. */
+  private coalesce(): void {
+    for (let i = this.regions.length - 1; i > 0; i--) {
+      const prev = this.regions[i - 1]!, cur = this.regions[i]!;
+      if (prev.end === cur.start && prev.prot === cur.prot && prev.name === cur.name) {
+        prev.end = cur.end;
+        this.regions.splice(i, 1);
+      }
+    }
     this.lastRegion = null;
   }
 

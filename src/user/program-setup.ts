@@ -4,6 +4,7 @@
 // stack with argv, envp and auxv.
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Prot } from '../memory/softmmu-api.js';
 import { ElfError, parseElf } from './elf.js';
 import { GuestMemoryMap, pageUp } from './guest-memory-map.js';
@@ -44,18 +45,19 @@ export interface ProcessImage {
   stackTop: number;
 }
 
-function readProgramFile(hostPath: string, shownName: string): Uint8Array {
+/** Read a whole program file; `describe` turns the reason into the message (qemu words the two cases differently). */
+function readProgramFile(hostPath: string, describe: (why: string) => string): Uint8Array {
   try {
     return fs.readFileSync(hostPath);
   } catch (e) {
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : code === 'EISDIR' ? 'Is a directory' : String((e as Error).message);
-    throw new ProgramError(`${shownName}: ${why}`);
+    throw new ProgramError(describe(why));
   }
 }
 
 export function setUpProcess(map: GuestMemoryMap, regs: GuestRegisters, req: SetupRequest): ProcessImage {
-  const mainData = readProgramFile(req.program, req.program);
+  const mainData = readProgramFile(req.program, (why) => `${req.program}: ${why}`);
   let main;
   try {
     main = parseElf(mainData);
@@ -65,7 +67,7 @@ export function setUpProcess(map: GuestMemoryMap, regs: GuestRegisters, req: Set
   }
   let loadedMain;
   try {
-    loadedMain = loadElfImage(map, main, req.program);
+    loadedMain = loadElfImage(map, main, path.resolve(req.program));
   } catch (e) {
     if (e instanceof ElfError) throw new ProgramError(`${req.program}: ${e.message}`);
     throw e;
@@ -84,10 +86,10 @@ export function setUpProcess(map: GuestMemoryMap, regs: GuestRegisters, req: Set
   let interpBase = 0;
   if (main.interp !== null) {
     const interpHost = req.paths.absolute(main.interp);
-    const interpData = readProgramFile(interpHost, main.interp);
+    const interpData = readProgramFile(interpHost, (why) => `Could not open '${main.interp}': ${why}`);
     try {
       const interp = parseElf(interpData);
-      const loadedInterp = loadElfImage(map, interp, main.interp);
+      const loadedInterp = loadElfImage(map, interp, path.resolve(interpHost));
       entry = loadedInterp.entry;
       interpBase = loadedInterp.bias;
     } catch (e) {

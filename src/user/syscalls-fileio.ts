@@ -11,6 +11,7 @@ import { Prot } from '../memory/softmmu-api.js';
 import { Sig, SiCode } from './signals.js';
 import { Sys } from './syscall-numbers.js';
 import { resolveAt } from './syscalls-fs.js';
+import { syntheticProcFile } from './proc-files.js';
 
 /** Largest single transfer we stage through a host buffer (Linux caps at 0x7ffff000 too). */
 const MAX_IO = 0x7ffff000;
@@ -128,9 +129,12 @@ function doLseek(p: UserProcess, fd: number, offset: bigint, whence: number): nu
 }
 
 function doOpenat(p: UserProcess): number {
-  const path = resolveAt(p, p.argInt(0), p.argString(1));
-  if (typeof path === 'number') return path;
   const flags = p.argInt(2);
+  const guestPath = p.argString(1);
+  const synthetic = guestPath !== null ? syntheticProcFile(guestPath, p.pid, p.map) : null;
+  if (synthetic) return openInMemory(p, synthetic, flags);
+  const path = resolveAt(p, p.argInt(0), guestPath);
+  if (typeof path === 'number') return path;
   const mode = p.argInt(3) & 0o7777;
   let hostFd: number;
   try {
@@ -145,6 +149,16 @@ function doOpenat(p: UserProcess): number {
     return -Errno.EMFILE;
   }
   return fd;
+}
+
+/** A read-only file whose contents we generate: a pipe already holding them, with no writer (EOF after). */
+function openInMemory(p: UserProcess, contents: Uint8Array, flags: number): number {
+  if ((flags & OpenFlag.ACCMODE) !== OpenFlag.RDONLY) return -Errno.EACCES;
+  const pipe = new PipeBuffer();
+  pipe.readers = 1;
+  pipe.chunks.push(contents);
+  const fd = p.fds.install({ kind: 'pipe', refs: 1, flags: OpenFlag.RDONLY, pipe, readEnd: true }, (flags & OpenFlag.CLOEXEC) !== 0);
+  return fd < 0 ? -Errno.EMFILE : fd;
 }
 
 function doDup3(fds: FdTable, oldFd: number, newFd: number, flags: number): number {

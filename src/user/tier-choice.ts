@@ -1,12 +1,13 @@
 // Which code tiers run the guest (`-accel tcg,tier=...,thresh=N,max-instances=N`).
-// This is the one place the Wasm tier plugs into user mode: when it exists,
-// build its TierPolicy here from the options.
+// This is the one place the Wasm tier plugs into user mode: the options become
+// its TierPolicy (src/backend/wasm/tiering.ts) here.
 
 import { TierPolicy } from '../exec/tier-policy.js';
 import { LinearMemory } from '../memory/linear-memory.js';
 import { SoftMmu } from '../memory/softmmu.js';
 import { RiscvTarget } from '../target/riscv/riscv-target.js';
 import { InterpTier } from '../backend/interp/interp-tier.js';
+import { createTiering, WasmTiering } from '../backend/wasm/tiering.js';
 
 export type TierKind = 'interp' | 'wasm' | 'auto';
 
@@ -31,12 +32,38 @@ export interface TierHost {
 }
 
 /** The policy for the requested tiers; undefined means "the interpreter only" (the loop's default). */
-export function createTierPolicy(options: TierOptions, _host: TierHost): TierPolicy | undefined {
+export function createTierPolicy(options: TierOptions, host: TierHost): TierPolicy | undefined {
   switch (options.kind) {
     case 'interp':
       return undefined;
     case 'wasm':
     case 'auto':
-      throw new TierUnavailableError(`tier=${options.kind} is not available in this build (the WebAssembly tier is not wired in yet); use tier=interp`);
+      if (typeof WebAssembly === 'undefined') throw new TierUnavailableError(`tier=${options.kind} needs WebAssembly, which this JavaScript engine lacks`);
+      return createTiering({
+        mem: host.mem,
+        helpers: host.target.helpers,
+        slowPath: host.mmu,
+        interp: host.interp,
+        mode: options.kind,
+        thresh: options.threshold,
+        maxInstances: options.maxInstances,
+      });
   }
+}
+
+/** Counter lines of the Wasm tier for -d tb-stats (empty for the interpreter alone). */
+export function tierStatsLines(policy: TierPolicy | undefined): string[] {
+  if (!(policy instanceof WasmTiering)) return [];
+  const s = policy.stats;
+  return [
+    `wasm TBs compiled: ${s.tbsCompiled}`,
+    `wasm modules: ${s.modules}`,
+    `wasm bytes: ${s.bytes}`,
+    `wasm compile ms: ${s.compileMs.toFixed(1)}`,
+    `wasm instances live: ${s.instancesLive}`,
+    `wasm instances evicted: ${s.instancesEvicted}`,
+    `wasm instantiations: ${s.instantiations}`,
+    `wasm TB executions: ${s.executions}`,
+    `wasm compile errors: ${policy.compileErrors}`,
+  ];
 }

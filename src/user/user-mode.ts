@@ -23,7 +23,7 @@ import { ProcessImage, setUpProcess } from './program-setup.js';
 import { dispositionOf, setupRtFrame } from './signal-frame.js';
 import { defaultAction, DefaultAction, Sig, SiCode, SigInfo, signalName } from './signals.js';
 import { SyscallDispatcher } from './syscalls.js';
-import { createTierPolicy, TierOptions } from './tier-choice.js';
+import { createTierPolicy, TierOptions, tierStatsLines } from './tier-choice.js';
 
 export interface UserModeOptions {
   /** Host path of the program. */
@@ -82,6 +82,8 @@ export class UserMode {
   readonly loop: ExecLoop;
   readonly process: UserProcess;
   readonly logger: ExecLogger | undefined;
+  /** The Wasm tiering policy, or undefined when only the interpreter runs. */
+  readonly policy: TierPolicy | undefined;
   private readonly syscalls = new SyscallDispatcher();
   private readonly log: (text: string) => void;
   private image: ProcessImage | null = null;
@@ -90,7 +92,8 @@ export class UserMode {
     this.log = options.logSink ?? ((text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'));
     const items = options.logItems ?? '';
     this.logger = items !== '' ? makeLogger(items, (line) => this.log(line.endsWith('\n') ? line : line + '\n'), () => this.dumpCpu()) : undefined;
-    const policy: TierPolicy | undefined = createTierPolicy(options.tier ?? { kind: 'interp' }, this);
+    this.policy = createTierPolicy(options.tier ?? { kind: 'interp' }, this);
+    const policy = this.policy;
     this.loop = new ExecLoop({
       mem: this.mem,
       mmu: this.mmu,
@@ -186,6 +189,7 @@ export class UserMode {
       `guest exceptions: ${s.guestExceptions}`,
       `exit requests: ${s.exitRequests}`,
       `guest memory resident: ${this.map.residentBytes >> 10} KiB`,
+      ...tierStatsLines(this.policy),
     ].join('\n') + '\n';
   }
 

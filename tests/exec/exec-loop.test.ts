@@ -86,6 +86,17 @@ test('guest exceptions from a TB and from instruction fetch return EXIT_EXCEPTIO
   assert.equal(loop.stats.guestExceptions, 2);
 });
 
+test('-d int logs guest exceptions; Cpu.TB_FLAGS holds the flags of the TB entered', () => {
+  const lines: string[] = [];
+  const { mem, mmu, loop, target, setPc } = machine({ log: { mask: LogFlag.INT, sink: (l: string) => lines.push(l) } });
+  target.tbFlags = () => 0x42;
+  writeProgram(mmu, 0x1000, [0x6010, 0x5000]);
+  setPc(0x1000);
+  assert.equal(loop.run(100), EXIT_EXCEPTION);
+  assert.equal(mem.i32[(CPU_BASE + Cpu.TB_FLAGS) >> 2], 0x42);
+  assert.deepEqual(lines, ['Exception 101 at pc=0x0000000000001000 value=0x9010']);
+});
+
 test('self-modifying code: a store into translated code invalidates it before it runs again', () => {
   const { mmu, loop, target, setPc, hostPage } = machine();
   writeProgram(mmu, 0x1000, [0x8009, 0x4005, 0x2005]); // r0 = halt 9; store at 0x100a; jump 0x100a

@@ -61,20 +61,20 @@ function intOperand(signed32: boolean, unsigned32: boolean): (b: bigint) => numb
 }
 
 const CASES: Record<string, FastCase> = {
-  'fadd.s': { fn: (x) => fastAdd32(x[0]!, x[1]!), toHost: s, toBits: singleToBits, allModes: false, minShare: 0.9 },
-  'fsub.s': { fn: (x) => fastSub32(x[0]!, x[1]!), toHost: s, toBits: singleToBits, allModes: false, minShare: 0.9 },
-  'fmul.s': { fn: (x) => fastMul32(x[0]!, x[1]!), toHost: s, toBits: singleToBits, allModes: false, minShare: 0.6 },
-  'fdiv.s': { fn: (x) => fastDiv32(x[0]!, x[1]!), toHost: s, toBits: singleToBits, allModes: false, minShare: 0.6 },
-  'fsqrt.s': { fn: (x) => fastSqrt32(x[0]!), toHost: s, toBits: singleToBits, allModes: false, minShare: 0.4 },
+  'fadd.s': { fn: (x, rm) => fastAdd32(x[0]!, x[1]!, rm), toHost: s, toBits: singleToBits, allModes: true, minShare: 0.9 },
+  'fsub.s': { fn: (x, rm) => fastSub32(x[0]!, x[1]!, rm), toHost: s, toBits: singleToBits, allModes: true, minShare: 0.9 },
+  'fmul.s': { fn: (x, rm) => fastMul32(x[0]!, x[1]!, rm), toHost: s, toBits: singleToBits, allModes: true, minShare: 0.6 },
+  'fdiv.s': { fn: (x, rm) => fastDiv32(x[0]!, x[1]!, rm), toHost: s, toBits: singleToBits, allModes: true, minShare: 0.6 },
+  'fsqrt.s': { fn: (x, rm) => fastSqrt32(x[0]!, rm), toHost: s, toBits: singleToBits, allModes: true, minShare: 0.4 },
   'fmadd.s': { fn: (x) => fastMulAdd32(x[0]!, x[1]!, x[2]!, false, false), toHost: s, toBits: singleToBits, allModes: false, minShare: 0.3 },
   'fmsub.s': { fn: (x) => fastMulAdd32(x[0]!, x[1]!, x[2]!, false, true), toHost: s, toBits: singleToBits, allModes: false, minShare: 0.3 },
   'fnmsub.s': { fn: (x) => fastMulAdd32(x[0]!, x[1]!, x[2]!, true, false), toHost: s, toBits: singleToBits, allModes: false, minShare: 0.3 },
   'fnmadd.s': { fn: (x) => fastMulAdd32(x[0]!, x[1]!, x[2]!, true, true), toHost: s, toBits: singleToBits, allModes: false, minShare: 0.3 },
-  'fadd.d': { fn: (x) => fastAdd64(x[0]!, x[1]!), toHost: d, toBits: doubleToBits, allModes: false, minShare: 0.9 },
-  'fsub.d': { fn: (x) => fastSub64(x[0]!, x[1]!), toHost: d, toBits: doubleToBits, allModes: false, minShare: 0.9 },
-  'fmul.d': { fn: (x) => fastMul64(x[0]!, x[1]!), toHost: d, toBits: doubleToBits, allModes: false, minShare: 0.6 },
-  'fdiv.d': { fn: (x) => fastDiv64(x[0]!, x[1]!), toHost: d, toBits: doubleToBits, allModes: false, minShare: 0.6 },
-  'fsqrt.d': { fn: (x) => fastSqrt64(x[0]!), toHost: d, toBits: doubleToBits, allModes: false, minShare: 0.4 },
+  'fadd.d': { fn: (x, rm) => fastAdd64(x[0]!, x[1]!, rm), toHost: d, toBits: doubleToBits, allModes: true, minShare: 0.9 },
+  'fsub.d': { fn: (x, rm) => fastSub64(x[0]!, x[1]!, rm), toHost: d, toBits: doubleToBits, allModes: true, minShare: 0.9 },
+  'fmul.d': { fn: (x, rm) => fastMul64(x[0]!, x[1]!, rm), toHost: d, toBits: doubleToBits, allModes: true, minShare: 0.6 },
+  'fdiv.d': { fn: (x, rm) => fastDiv64(x[0]!, x[1]!, rm), toHost: d, toBits: doubleToBits, allModes: true, minShare: 0.6 },
+  'fsqrt.d': { fn: (x, rm) => fastSqrt64(x[0]!, rm), toHost: d, toBits: doubleToBits, allModes: true, minShare: 0.4 },
   'fmadd.d': { fn: (x) => fastMulAdd64(x[0]!, x[1]!, x[2]!, false, false), toHost: d, toBits: doubleToBits, allModes: false, minShare: 0.1 },
   'fmsub.d': { fn: (x) => fastMulAdd64(x[0]!, x[1]!, x[2]!, false, true), toHost: d, toBits: doubleToBits, allModes: false, minShare: 0.1 },
   'fnmsub.d': { fn: (x) => fastMulAdd64(x[0]!, x[1]!, x[2]!, true, false), toHost: d, toBits: doubleToBits, allModes: false, minShare: 0.1 },
@@ -128,3 +128,105 @@ for (const section of loadVectors()) {
     if (process.env.FP_SHOW_SHARE) console.log(`${section.op}: host decided ${decided} of ${eligible}`);
   });
 }
+
+// Beyond the vectors: many random fused multiply-adds built to land near
+// rounding boundaries (c close to -a*b, c at the scale of the product's
+// rounding error). The exact path is checked against QEMU above; here the
+// fast path must agree with it bit for bit whenever it decides.
+import { BINARY32, BINARY64 } from '../../src/fpu/format.js';
+import { softMulAdd } from '../../src/fpu/soft-arith.js';
+
+function xorshift(seed: number): () => number {
+  let x = seed | 0;
+  return () => {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+function stressMulAdd(is64: boolean, count: number): void {
+  const rand = xorshift(is64 ? 0x2468ace : 0x1357bdf);
+  const round = is64 ? (x: number) => x : Math.fround;
+  const toBits = is64 ? doubleToBits : singleToBits;
+  const fmt = is64 ? BINARY64 : BINARY32;
+  const fast = is64 ? fastMulAdd64 : fastMulAdd32;
+  const value = (): number => round((rand() * 2 - 1) * 2 ** Math.floor(rand() * 60 - 30));
+  let decided = 0;
+  const failures: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = value(), b = value();
+    let c: number;
+    switch (i % 4) {
+      case 0: c = value(); break;
+      case 1: c = round(-(a * b)); break;
+      case 2: c = round(-(a * b) * (1 + (rand() - 0.5) * 2 ** -20)); break;
+      default: c = round(a * b * 2 ** -(is64 ? 53 : 24) * (rand() * 4 - 2)); break;
+    }
+    const negP = (i & 16) !== 0, negC = (i & 32) !== 0;
+    fpStatus.clear();
+    const r = fast(a, b, c, negP, negC);
+    const fastFlags = fpStatus.flags;
+    if (r !== r) continue;
+    decided++;
+    fpStatus.clear();
+    const want = softMulAdd(toBits(a), toBits(b), toBits(c), negP, negC, RoundingMode.RNE, fmt);
+    if (toBits(r) !== want || fastFlags !== fpStatus.flags) failures.push(`${a} ${b} ${c} ${negP} ${negC}`);
+  }
+  assert.equal(failures.length, 0, `${failures.length} mismatches:\n${failures.slice(0, 5).join('\n')}`);
+  assert.ok(decided > count * 0.9, `decided only ${decided} of ${count}`);
+}
+
+test('fast fmadd.d agrees with the exact path on operands near rounding boundaries', () => stressMulAdd(true, 40000));
+test('fast fmadd.s agrees with the exact path on operands near rounding boundaries', () => stressMulAdd(false, 40000));
+
+import { softAdd, softDiv, softMul, softSqrt } from '../../src/fpu/soft-arith.js';
+
+// Directed rounding on the host: random operands built to produce ties and
+// near-ties (short significands, addends at half an ulp), in every mode.
+function stressArith(is64: boolean, count: number): void {
+  const rand = xorshift(is64 ? 0xbeef : 0xcafe);
+  const round = is64 ? (x: number) => x : Math.fround;
+  const toBits = is64 ? doubleToBits : singleToBits;
+  const fmt = is64 ? BINARY64 : BINARY32;
+  const p = is64 ? 53 : 24;
+  const shortSignificand = (): number => {
+    const bits = Math.ceil(p / 2) + Math.floor(rand() * 3);
+    const m = Math.floor(rand() * 2 ** bits) | 1;
+    return round(m * 2 ** Math.floor(rand() * 20 - bits - 10)) * (rand() < 0.5 ? -1 : 1);
+  };
+  const ops = [
+    { name: 'add', fast: is64 ? fastAdd64 : fastAdd32, soft: softAdd },
+    { name: 'mul', fast: is64 ? fastMul64 : fastMul32, soft: softMul },
+    { name: 'div', fast: is64 ? fastDiv64 : fastDiv32, soft: softDiv },
+  ];
+  const failures: string[] = [];
+  let decided = 0;
+  for (let i = 0; i < count; i++) {
+    const a = shortSignificand();
+    const b = i % 3 === 0 ? round(a * 2 ** -p * Math.floor(rand() * 5 - 2)) || 1 : shortSignificand();
+    const rm = i % 5;
+    for (const op of ops) {
+      fpStatus.clear();
+      const r = op.fast(a, b, rm);
+      const flags = fpStatus.flags;
+      if (r !== r) continue;
+      decided++;
+      fpStatus.clear();
+      const want = op.soft(toBits(a), toBits(b), rm, fmt);
+      if (toBits(r) !== want || flags !== fpStatus.flags) failures.push(`${op.name} ${a} ${b} rm=${rm}`);
+    }
+    fpStatus.clear();
+    const root = is64 ? fastSqrt64(Math.abs(a), rm) : fastSqrt32(Math.abs(a), rm);
+    const rootFlags = fpStatus.flags;
+    if (root === root) {
+      fpStatus.clear();
+      const want = softSqrt(toBits(Math.abs(a)), rm, fmt);
+      if (toBits(root) !== want || rootFlags !== fpStatus.flags) failures.push(`sqrt ${a} rm=${rm}`);
+    }
+  }
+  assert.equal(failures.length, 0, `${failures.length} mismatches:\n${failures.slice(0, 5).join('\n')}`);
+  assert.ok(decided > count * 2.5, `decided only ${decided} of ${count * 3}`);
+}
+
+test('fast binary64 add/mul/div/sqrt agree with the exact path in every rounding mode', () => stressArith(true, 20000));
+test('fast binary32 add/mul/div/sqrt agree with the exact path in every rounding mode', () => stressArith(false, 20000));

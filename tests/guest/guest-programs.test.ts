@@ -19,6 +19,7 @@ import {
   wemuCommand,
   type GuestProgram,
 } from './guest-manifest.js';
+import { firstDifference } from './compare-output.js';
 
 const tiers = (process.env.WEMU_TEST_TIERS ?? 'interp')
   .split(',')
@@ -26,25 +27,6 @@ const tiers = (process.env.WEMU_TEST_TIERS ?? 'interp')
   .filter((tier) => tier.length > 0);
 const timeoutMs = Number(process.env.WEMU_TEST_TIMEOUT_MS ?? 300_000);
 const only = process.env.WEMU_TEST_ONLY?.split(',').map((name) => name.trim());
-
-/** Describe the first line where two outputs differ, with both versions. */
-export function firstDifference(expected: string, actual: string): string | undefined {
-  if (expected === actual) return undefined;
-  const expectedLines = expected.split('\n');
-  const actualLines = actual.split('\n');
-  for (let i = 0; i < Math.max(expectedLines.length, actualLines.length); i++) {
-    if (expectedLines[i] !== actualLines[i]) {
-      const show = (line: string | undefined) => (line === undefined ? '<end of output>' : JSON.stringify(line));
-      return (
-        `first difference at line ${i + 1}:\n` +
-        `  expected: ${show(expectedLines[i])}\n` +
-        `  actual:   ${show(actualLines[i])}\n` +
-        `  (expected ${expectedLines.length} lines, got ${actualLines.length})`
-      );
-    }
-  }
-  return 'outputs differ'; // unreachable: equal line lists mean equal strings
-}
 
 function checkProgram(program: GuestProgram, tier: string): void {
   const command = wemuCommand();
@@ -61,10 +43,13 @@ function checkProgram(program: GuestProgram, tier: string): void {
 
   const expectedStdout = readFileSync(paths.out, 'latin1');
   const difference = firstDifference(expectedStdout, result.stdout.toString('latin1'));
-  assert.equal(difference, undefined, `${context}: stdout differs from qemu-riscv64's, ${difference}${stderrNote}`);
+  // assert.fail rather than assert.equal: the message already shows the difference.
+  if (difference !== undefined) assert.fail(`${context}: stdout differs from qemu-riscv64's, ${difference}${stderrNote}`);
 
   const expectedStatus = Number(readFileSync(paths.status, 'utf8').trim());
-  assert.equal(result.status, expectedStatus, `${context}: exit status ${result.status}, qemu-riscv64 gave ${expectedStatus}${stderrNote}`);
+  if (result.status !== expectedStatus) {
+    assert.fail(`${context}: exit status ${result.status}, qemu-riscv64 gave ${expectedStatus}${stderrNote}`);
+  }
 
   const requiredLines = [
     ...(existsSync(paths.err) ? readFileSync(paths.err, 'utf8').split('\n') : []),
@@ -72,7 +57,7 @@ function checkProgram(program: GuestProgram, tier: string): void {
   ].filter((line) => line.trim().length > 0);
   for (const line of requiredLines) {
     const wanted = normaliseStderr(line).replace(/ - core dumped$/, '');
-    assert.ok(stderr.includes(wanted), `${context}: stderr lacks ${JSON.stringify(wanted)}; it was:\n${stderr}`);
+    if (!stderr.includes(wanted)) assert.fail(`${context}: stderr lacks ${JSON.stringify(wanted)}; it was:\n${stderr}`);
   }
 }
 

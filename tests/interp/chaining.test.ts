@@ -136,6 +136,21 @@ test('an exit request or an invalid target stops chaining', () => {
   assert.equal(tier.lastTb, a);
   assert.equal(mem.readU64(CPU_BASE + Cpu.PC), 0x2000n);
   assert.equal(b.execCount, 0);
+  // A target compiled to Wasm is left to the loop.
+  b.valid = true;
+  b.wasmCode = {};
+  assert.equal(tier.execute(a), ExitCode.Chain0);
+  assert.equal(b.execCount, 0);
+});
+
+test('flush empties the constant pool', () => {
+  const { tier, a } = setup();
+  assert.equal(tier.constPoolFull, false);
+  tier.flush();
+  assert.equal(tier.lastTb, null);
+  // Re-encoding after a flush works from an empty pool (the old code is dropped with the TB cache).
+  tier.prepare(a);
+  assert.ok(a.interpCode instanceof Int32Array);
 });
 
 test('fast-path loads sign-extend; misaligned and unmapped loads go to the slow path with pc', () => {

@@ -13,20 +13,24 @@ export interface OpCase {
   readonly consts: number[];
 }
 
-/** A small deterministic PRNG (xorshift64*), so failures reproduce. */
+/** A small deterministic PRNG (mulberry32 on numbers: fast), so failures reproduce. */
 export class Rng {
-  private state: bigint;
+  private state: number;
   constructor(seed: number) {
-    this.state = BigInt(seed) * 0x9e3779b97f4a7c15n + 1n;
+    this.state = (seed * 0x9e3779b9) | 0;
+  }
+  next32(): number {
+    this.state = (this.state + 0x6d2b79f5) | 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
   }
   next64(): bigint {
-    let x = this.state;
-    x ^= x >> 12n; x ^= BigInt.asUintN(64, x << 25n); x ^= x >> 27n;
-    this.state = x;
-    return BigInt.asUintN(64, x * 0x2545f4914f6cdd1dn);
+    return (BigInt(this.next32()) << 32n) | BigInt(this.next32());
   }
   below(n: number): number {
-    return Number(this.next64() % BigInt(n));
+    return this.next32() % n;
   }
 }
 

@@ -56,6 +56,9 @@ srlw a0,a1,a2
 sraw a0,a1,a2
 fence
 fence rw,rw
+fence.tso
+pause
+fence w,r
 fence.i
 ecall
 ebreak

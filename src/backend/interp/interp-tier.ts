@@ -1,23 +1,34 @@
 // The cold tier: runs a TB's IR, encoded by encode.ts, with one switch.
 //
 // 64-bit values are two Int32Array words (lo, hi) with carry arithmetic.
-// Measured with bench/interp-repr.ts (node 20, this machine kind, one run,
-// 20M iterations of a dependent add/xor/shift chain on values in the linear
-// memory):
-//   i32 word pairs + carry        ~ 2.1 ns/op
-//   BigInt64Array                 ~ 36 ns/op (every read allocates a BigInt)
-//   Float64 views of hi/lo        ~ 2.9 ns/op (conversions on every access)
-// Word pairs win by an order of magnitude over BigInt and need no allocation,
-// so they are the representation; i32 ops use a single word.
+// Measured with bench/interp-repr.ts (node 20 / V8 11.3, 2 shared cores at
+// load average ~10, best of 5 interleaved rounds, a dependent chain of 64-bit
+// add, xor, logical shift and unsigned compare on values in memory):
+//   i32 word pairs + carry      3.97 ns/op
+//   BigInt64Array               3.86 ns/op
+//   Float64 hi*2^32+lo         20.00 ns/op
+// BigInt64Array ties only because V8 lowers add/xor/shift-by-constant wrapped
+// in BigInt.asIntN(64) to machine words inside optimized code; mul, div,
+// variable shifts and anything in unoptimized or deoptimized code allocate a
+// BigInt per value, and BigInt is banned from hot paths. Word pairs are as
+// fast and never allocate, so they are the representation; i32 ops use one word.
+// Whole-interpreter throughput, bench/interp-speed.ts (a 10-instruction
+// RISC-V-shaped loop TB with a load and a store through the TLB fast path,
+// chained to itself): 54 guest MIPS on the same loaded machine (30-37 at load
+// average 13). The commonest form, add_i64 with a constant (addi, address
+// arithmetic), has its own encoding (ADDI64) with the immediate inline.
 //
 // Execution (see Tier in exec/tier.ts):
 //   - entering a TB bumps its execCount, adds its icount to Cpu.INSN_COUNT
-//     and takes icount from `budget`;
-//   - goto_tb follows tb.jump[slot] without returning when the target is valid,
-//     is interpreted (not yet compiled to Wasm: then the loop should run the
-//     Wasm code), Cpu.EXIT_REQUEST is 0 and budget is still above 0; otherwise
-//     it returns ExitCode.Chain0/Chain1, so an exhausted budget ends the slice
-//     at a TB boundary with that TB's normal exit code;
+//     and takes icount from `budget` (all up front: a TB that faults midway
+//     has counted its whole icount; the loop may correct that if it cares);
+//   - the TB passed to execute always runs, whatever the budget;
+//   - goto_tb follows tb.jump[slot] without returning when the target is
+//     valid, prepared for this tier (interpCode set) and not compiled to Wasm
+//     (wasmCode null: the loop should run that one in Wasm), Cpu.EXIT_REQUEST
+//     is 0 and budget is still above 0; otherwise it returns
+//     ExitCode.Chain0/Chain1, so an exhausted budget ends the slice at a TB
+//     boundary with that TB's normal exit code;
 //   - exit_tb returns its code, goto_ptr returns ExitCode.Next.
 
 import { ExitCode } from '../../ir/ops.js';
@@ -27,7 +38,6 @@ import { TranslationBlock } from '../../exec/tb.js';
 import { Tier } from '../../exec/tier.js';
 import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
-import { MemOp } from '../../memory/memop.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
 import { PAGE_BITS, PAGE_MASK_LO, TLB_ENTRIES } from '../../memory/tlb-layout.js';
 import {

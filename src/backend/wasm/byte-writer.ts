@@ -2,8 +2,13 @@
 // (LEB128, names). Translation time only: it may allocate freely.
 
 export class ByteWriter {
-  private buf: Uint8Array<ArrayBuffer> = new Uint8Array(256);
+  private buf: Uint8Array<ArrayBuffer>;
   private len = 0;
+
+  /** Most writers hold one type, import or small section: start small, double as needed. */
+  constructor(initialCapacity = 64) {
+    this.buf = new Uint8Array(initialCapacity);
+  }
 
   get length(): number {
     return this.len;
@@ -60,7 +65,11 @@ export class ByteWriter {
 
   /** Signed LEB128 of a 64-bit value (given signed or unsigned; wrapped to 64 bits). */
   s64(v: bigint): this {
+    // Most constants in guest code fit in 32 bits, where the encoding is the
+    // same and number arithmetic avoids allocating a BigInt per group.
+    if (v >= -0x80000000n && v <= 0x7fffffffn) return this.s32(Number(v));
     let x = BigInt.asIntN(64, v);
+    if (x >= -0x80000000n && x <= 0x7fffffffn) return this.s32(Number(x));
     for (;;) {
       const b = Number(x & 0x7fn);
       x >>= 7n;

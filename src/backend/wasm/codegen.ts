@@ -27,6 +27,7 @@ import { emitGuestLoad, emitGuestStore, emitHostLoad, emitHostStore, GuestMemory
 import { CodeWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 import { emitSimpleOp } from './emit-simple.js';
+import { GlobalCache } from './global-cache.js';
 
 /** Where a goto_tb may continue inside the module. */
 export interface ChainTarget {
@@ -53,6 +54,13 @@ export interface TbCode {
   readonly locals: readonly ValType[];
 }
 
+export interface CodegenOptions {
+  /** Keep guest globals in Wasm locals within the TB (global-cache.ts). */
+  readonly cacheGlobals: boolean;
+}
+
+export const DEFAULT_CODEGEN_OPTIONS: CodegenOptions = { cacheGlobals: true };
+
 export interface TbSource {
   readonly ir: IRFunction;
   readonly pcLo: number;
@@ -61,8 +69,8 @@ export interface TbSource {
 }
 
 /** Compile one TB's IR into a Wasm function body. */
-export function genTbFunction(tb: TbSource, env: TbModuleEnv): TbCode {
-  return new TbCodegen(tb, env).run();
+export function genTbFunction(tb: TbSource, env: TbModuleEnv, options: CodegenOptions = DEFAULT_CODEGEN_OPTIONS): TbCode {
+  return new TbCodegen(tb, env, options).run();
 }
 
 const pcBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -82,12 +90,20 @@ class TbCodegen implements EmitContext {
   /** The constant last stored into Cpu.PC on this path, if known: the goto_tb target. */
   private pcConst: bigint | null = null;
   private readonly memFns: GuestMemoryFns;
+  private readonly cache: GlobalCache | null;
 
-  constructor(private readonly tb: TbSource, private readonly env: TbModuleEnv) {
+  constructor(private readonly tb: TbSource, private readonly env: TbModuleEnv, options: CodegenOptions) {
     this.ir = tb.ir;
     this.tempLocal = new Array(this.ir.temps.length).fill(-1);
     this.curPc = pcBig(tb.pcLo, tb.pcHi);
-    this.memFns = { slowLoad: env.slowLoad, slowStore: env.slowStore, storePc: () => this.storePc() };
+    // The memory slow path reads guest state only through Cpu.PC (and may raise): write back first.
+    this.memFns = { slowLoad: env.slowLoad, slowStore: env.slowStore, storePc: () => { this.cache?.writeBack(); this.storePc(); } };
+    this.cache = options.cacheGlobals ? new GlobalCache(this.ir, this.w, (t) => this.newLocal(t)) : null;
+  }
+
+  private newLocal(t: ValType): number {
+    this.locals.push(t);
+    return this.locals.length - 1;
   }
 
   run(): TbCode {
@@ -98,6 +114,7 @@ class TbCodegen implements EmitContext {
       this.w.block();
     }
     this.tbEntry();
+    this.cache?.loadAll();
     for (const op of this.ir.ops) this.genOp(op);
     if (this.openLabels.length !== 0) throw new Error('wasm codegen: labels left open');
     // Translators end every path with a TB exit; reaching here is a bug, so trap loudly.
@@ -116,6 +133,10 @@ class TbCodegen implements EmitContext {
         this.w.localGet(this.localOf(t));
         return;
       case TempKind.Global:
+        if (this.cache && this.cache.local(t) >= 0) {
+          this.w.localGet(this.cache.local(t));
+          return;
+        }
         this.w.i32Const(0).mem(t.type === Type.I32 ? Op.i32_load : Op.i64_load, t.type === Type.I32 ? 2 : 3, CPU_BASE + t.offset);
         return;
     }
@@ -128,6 +149,12 @@ class TbCodegen implements EmitContext {
       return;
     }
     if (d.kind !== TempKind.Global) throw new Error(`wasm codegen: write to constant ${d.name}`);
+    if (this.cache && this.cache.local(d) >= 0) {
+      value();
+      this.w.localSet(this.cache.local(d));
+      this.cache.markWritten(d);
+      return;
+    }
     this.w.i32Const(0);
     value();
     this.w.mem(d.type === Type.I32 ? Op.i32_store : Op.i64_store, d.type === Type.I32 ? 2 : 3, CPU_BASE + d.offset);
@@ -197,7 +224,8 @@ class TbCodegen implements EmitContext {
     w.globalGet(this.env.budgetGlobal).i32Const(n).op(Op.i32_sub).globalSet(this.env.budgetGlobal);
   }
 
-  private returnExit(code: number): void {
+  private returnExit(code: number, writeBack = true): void {
+    if (writeBack) this.cache?.writeBack();
     this.w.i32Const(~code).return_();
   }
 
@@ -283,10 +311,12 @@ class TbCodegen implements EmitContext {
       case Opc.sextract_i32: case Opc.sextract_i64:
         return emitExtract(this, this.temp(op, 0), this.temp(op, 1), a[2]!, a[3]!, true);
       case Opc.ld_i32: case Opc.ld_i64:
+        if (this.cache?.anyOverlaps(a[1]!, 8)) this.cache.writeBack();
         emitHostLoad(this, this.temp(op, 0), a[1]!, a[2]!);
         return;
       case Opc.st_i32: case Opc.st_i64:
         emitHostStore(this, this.temp(op, 0), a[1]!, a[2]!);
+        this.cache?.reloadOverlapping(a[1]!, 8);
         if (this.overlapsPc(a[1]!, 8)) this.pcConst = null;
         return;
       case Opc.qemu_ld_i32: case Opc.qemu_ld_i64:
@@ -320,9 +350,12 @@ class TbCodegen implements EmitContext {
       this.get(t);
       this.w.mem(t.type === Type.I32 ? Op.i32_store : Op.i64_store, t.type === Type.I32 ? 2 : 3, CPU_BASE + Cpu.HELPER_ARGS + 8 * i);
     }
+    if (!(sig.flags & HelperFlag.NO_READ_GLOBALS) || sig.flags & HelperFlag.MAY_RAISE) this.cache?.writeBack();
     if (sig.flags & HelperFlag.MAY_RAISE) this.storePc();
     this.w.call(this.env.helperFunc(helperId));
-    if (!(sig.flags & HelperFlag.NO_WRITE_GLOBALS)) this.pcConst = null;
+    if (!(sig.flags & HelperFlag.NO_WRITE_GLOBALS)) {
+      this.pcConst = null;
+    }
     for (let j = 0; j < nOut; j++) {
       const d = this.ir.temp(a[j]!);
       this.def(d, () => {
@@ -337,12 +370,13 @@ class TbCodegen implements EmitContext {
    * valid flag is set; otherwise return Chain0/Chain1 to the loop.
    */
   private genGotoTb(slot: number): void {
+    this.cache?.writeBack();
     const pc = this.pcConst;
     const target = pc === null ? null : this.env.chainTarget(Number(pc & 0xffffffffn) | 0, Number(pc >> 32n) | 0);
     if (target) {
       this.w.globalGet(target.validGlobal).if_().i32Const((target.index << 1) | slot).return_().end();
     }
-    this.returnExit(slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1);
+    this.returnExit(slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1, false);
   }
 }
 

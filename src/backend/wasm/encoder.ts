@@ -14,6 +14,11 @@ export type BlockType = ValType | typeof BLOCK_VOID;
 
 /** The instructions of one function body. */
 export class CodeWriter extends ByteWriter {
+  /** A TB body is typically a few hundred bytes to a few KB. */
+  constructor(initialCapacity = 1024) {
+    super(initialCapacity);
+  }
+
   op(o: Op): this {
     return this.byte(o);
   }

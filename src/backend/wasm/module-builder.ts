@@ -19,7 +19,7 @@
 
 import { ExitCode, Opc } from '../../ir/ops.js';
 import { Cpu, CPU_BASE } from '../../memory/layout.js';
-import { ChainTarget, genTbFunction, TbSource } from './codegen.js';
+import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbFunction, TbSource } from './codegen.js';
 import { CodeWriter, ExternKind, WasmModuleWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 
@@ -51,7 +51,7 @@ function usedHelpers(tbs: readonly ModuleTbInput[]): number[] {
 
 const pcKey = (lo: number, hi: number, flags: number): string => `${hi >>> 0}:${lo >>> 0}:${flags}`;
 
-export function buildModule(tbs: readonly ModuleTbInput[]): BuiltModule {
+export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptions = DEFAULT_CODEGEN_OPTIONS): BuiltModule {
   if (tbs.length === 0) throw new Error('wasm: empty module');
   const m = new WasmModuleWriter();
   const voidFn = m.funcType([], []);
@@ -82,7 +82,7 @@ export function buildModule(tbs: readonly ModuleTbInput[]): BuiltModule {
       helperFunc: (id: number): number => helperFuncs.get(id)!,
       chainTarget: (lo: number, hi: number): ChainTarget | null => byPc.get(pcKey(lo, hi, tb.flags)) ?? null,
     };
-    const { code, locals } = genTbFunction(tb, env);
+    const { code, locals } = genTbFunction(tb, env, options);
     return m.addFunction(tbFnType, locals, code);
   });
   m.addTable(tbs.length);

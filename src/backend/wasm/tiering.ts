@@ -50,7 +50,7 @@ export interface TieringOptions {
   /** Compile with WebAssembly.compile in the background (auto mode only). */
   background?: boolean;
   /** -d out_asm sink for generated modules. */
-  dumpSink?: (bytes: Uint8Array, tbs: readonly TranslationBlock[]) => void;
+  dumpSink?: (bytes: Uint8Array<ArrayBuffer>, tbs: readonly TranslationBlock[]) => void;
 }
 
 export interface TieringStats extends WasmStats {

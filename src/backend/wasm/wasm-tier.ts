@@ -18,6 +18,7 @@ import { TranslationBlock } from '../../exec/tb.js';
 import { Tier } from '../../exec/tier.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
+import { CodegenOptions, DEFAULT_CODEGEN_OPTIONS } from './codegen.js';
 import { BUDGET_EXPORT, buildModule, LAST_EXPORT, RUN_EXPORT, validExport } from './module-builder.js';
 
 /**
@@ -76,8 +77,9 @@ export class CompiledModule {
 
 export interface WasmTierOptions {
   maxInstances?: number;
+  codegen?: CodegenOptions;
   /** -d out_asm: receives every generated module's bytes (for wasm2wat). */
-  dumpSink?: (bytes: Uint8Array, tbs: readonly TranslationBlock[]) => void;
+  dumpSink?: (bytes: Uint8Array<ArrayBuffer>, tbs: readonly TranslationBlock[]) => void;
 }
 
 export class WasmTier implements Tier {
@@ -95,11 +97,13 @@ export class WasmTier implements Tier {
   /** Bumped by flush, so background compiles started before it are dropped. */
   private generation = 0;
   private readonly dumpSink: WasmTierOptions['dumpSink'];
+  private readonly codegen: CodegenOptions;
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable,
     private readonly slowPath: MemorySlowPath, options: WasmTierOptions = {}) {
     this.maxInstances = Math.max(1, options.maxInstances ?? DEFAULT_MAX_INSTANCES);
     this.dumpSink = options.dumpSink;
+    this.codegen = options.codegen ?? DEFAULT_CODEGEN_OPTIONS;
   }
 
   /** Compile tb alone (tier=wasm compiles at first execution). */
@@ -176,7 +180,7 @@ export class WasmTier implements Tier {
   }
 
   private build(batch: TranslationBlock[]): ReturnType<typeof buildModule> {
-    const built = buildModule(batch.map((tb) => ({ ir: tb.ir!, pcLo: tb.pcLo, pcHi: tb.pcHi, icount: tb.icount, flags: tb.flags })));
+    const built = buildModule(batch.map((tb) => ({ ir: tb.ir!, pcLo: tb.pcLo, pcHi: tb.pcHi, icount: tb.icount, flags: tb.flags })), this.codegen);
     this.stats.modules++;
     this.stats.tbsCompiled += batch.length;
     this.stats.bytes += built.bytes.length;

@@ -21,6 +21,8 @@ export const Rv = {
   RES_VALUE: CPU_TARGET_BASE + 528,
   /** i32: current privilege level (0 U, 1 S, 3 M). */
   PRIV: CPU_TARGET_BASE + 536,
+  /** i32: non-zero while an AMO's load runs, so its page fault is reported as a store/AMO fault. */
+  AMO_IN_PROGRESS: CPU_TARGET_BASE + 540,
   /** Start of the system-mode CSR block (allocated by src/target/riscv/csr*.ts). */
   CSR_BASE: CPU_TARGET_BASE + 1024,
 } as const;

@@ -57,9 +57,6 @@ function buildBuckets(patterns: readonly CompiledPattern[], length: 2 | 4): Comp
   return buckets;
 }
 
-const BUCKETS_32 = buildBuckets(ALL_PATTERNS, 4);
-const BUCKETS_16 = buildBuckets(ALL_PATTERNS, 2);
-
 /** The length in bytes of the instruction whose first halfword is `lo16`. */
 export function insnLength(lo16: number): 2 | 4 {
   return (lo16 & 3) === 3 ? 4 : 2;
@@ -70,19 +67,44 @@ export interface Decoded {
   readonly args: InsnArgs;
 }
 
-/** Decode `insn` (16 or 32 bits, by its low bits); null for an undefined encoding. */
-export function decode(insn: number): Decoded | null {
-  const length = insnLength(insn & 0xffff);
-  const bucket = length === 4 ? BUCKETS_32[bucketKey32(insn)]! : BUCKETS_16[bucketKey16(insn & 0xffff)]!;
-  const bits = length === 4 ? insn >>> 0 : insn & 0xffff;
-  for (const p of bucket) {
-    if (((bits & p.mask) >>> 0) === p.match) {
-      const args = emptyArgs();
-      extractArgs(p.fmt, bits, args);
-      return { pattern: p, args };
-    }
+/** A decoder over a set of patterns (the user-level ISA, or that plus a machine's privileged instructions). */
+export class RiscvDecoder {
+  readonly patterns: readonly CompiledPattern[];
+  private readonly buckets32: CompiledPattern[][];
+  private readonly buckets16: CompiledPattern[][];
+
+  constructor(patterns: readonly CompiledPattern[]) {
+    this.patterns = patterns;
+    this.buckets32 = buildBuckets(patterns, 4);
+    this.buckets16 = buildBuckets(patterns, 2);
   }
-  return null;
+
+  /** This decoder plus more patterns (e.g. mret, sret, wfi, sfence.vma for system mode). */
+  extend(extra: readonly InsnPattern[]): RiscvDecoder {
+    return new RiscvDecoder([...this.patterns, ...extra.map((p) => compilePattern(p))]);
+  }
+
+  /** Decode `insn` (16 or 32 bits, by its low bits); null for an undefined encoding. */
+  decode(insn: number): Decoded | null {
+    const length = insnLength(insn & 0xffff);
+    const bucket = length === 4 ? this.buckets32[bucketKey32(insn)]! : this.buckets16[bucketKey16(insn & 0xffff)]!;
+    const bits = length === 4 ? insn >>> 0 : insn & 0xffff;
+    for (const p of bucket) {
+      if (((bits & p.mask) >>> 0) === p.match) {
+        const args = emptyArgs();
+        extractArgs(p.fmt, bits, args);
+        return { pattern: p, args };
+      }
+    }
+    return null;
+  }
+}
+
+/** RV64GC + Zba/Zbb/Zbs + Zicsr/Zifencei: what user mode runs. */
+export const USER_DECODER = new RiscvDecoder(ALL_PATTERNS);
+
+export function decode(insn: number): Decoded | null {
+  return USER_DECODER.decode(insn);
 }
 
 /**

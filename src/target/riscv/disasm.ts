@@ -6,7 +6,7 @@
 // objdump prints them.
 
 import { Fmt, InsnArgs } from './decode-spec.js';
-import { decode } from './decoder.js';
+import { RiscvDecoder, USER_DECODER } from './decoder.js';
 import { CsrDef, USER_CSRS, csrName } from './translate-csr.js';
 
 export const X_NAMES = [
@@ -25,6 +25,10 @@ const DYNAMIC_RM = 7;
 const EXACT_CONVERSIONS = new Set(['fcvt.d.w', 'fcvt.d.wu', 'fcvt.d.s']);
 const FUNCT3_FIELD = 0x7000;
 const FENCE_ALL = 0xff;
+const FENCE_RW_RW = 0x33;
+/** fm = 1000 marks fence.tso; pause (Zihintpause) is fence w,0. */
+const FENCE_FM_TSO = 0x8;
+const PAUSE = 0x0100000f;
 
 /** Pseudo-instruction names objdump uses for plain CSR reads and writes. */
 const CSR_READ_ALIAS: Record<string, string> = {
@@ -46,8 +50,9 @@ function isLoadOpcode(insn: number): boolean {
 }
 
 /** One instruction as text; `pc` places branch targets. */
-export function disassembleInsn(insn: number, pc: bigint, csrs: ReadonlyMap<number, CsrDef> = USER_CSRS): string {
-  const decoded = decode(insn);
+export function disassembleInsn(insn: number, pc: bigint, csrs: ReadonlyMap<number, CsrDef> = USER_CSRS,
+  decoder: RiscvDecoder = USER_DECODER): string {
+  const decoded = decoder.decode(insn);
   if (!decoded || decoded.pattern.asm?.name === 'illegal') return `.insn ${hex(insn >>> 0)} (illegal)`;
   const p = decoded.pattern, a = decoded.args;
   const name = p.asm?.name ?? p.name;
@@ -81,7 +86,10 @@ export function disassembleInsn(insn: number, pc: bigint, csrs: ReadonlyMap<numb
     case Fmt.CsrI: return `${name}\t${rd},${csrName(a.csr, csrs)},${a.imm}`;
     case Fmt.Amo: return `${name}${ordering(a)}\t${rd},${rs2},(${rs1})`;
     case Fmt.Lr: return `${name}${ordering(a)}\t${rd},(${rs1})`;
-    case Fmt.Fence: return a.imm === FENCE_ALL ? 'fence' : `fence\t${fenceSet(a.imm >> 4)},${fenceSet(a.imm & 0xf)}`;
+    case Fmt.Fence:
+      if (insn >>> 0 === PAUSE) return 'pause';
+      if (insn >>> 28 === FENCE_FM_TSO && a.imm === FENCE_RW_RW) return 'fence.tso';
+      return a.imm === FENCE_ALL ? 'fence' : `fence\t${fenceSet(a.imm >> 4)},${fenceSet(a.imm & 0xf)}`;
     default: return name;
   }
 }

@@ -7,8 +7,9 @@
 // NaN-boxed: an operand whose upper word is not all ones reads as the
 // canonical NaN; single results are written boxed.
 //
-// Every arithmetic helper tries the host fast path first (roundTiesToEven,
-// operands not NaN) and falls back to the exact bigint path; see src/fpu.
+// Every arithmetic helper tries the host fast path first (operands not NaN;
+// fused multiply-add only in roundTiesToEven) and falls back to the exact
+// bigint path; see src/fpu.
 
 import { HelperFlag, HelperTable } from '../../exec/helpers.js';
 import { GUEST_EXCEPTION } from '../../exec/exception.js';
@@ -41,8 +42,7 @@ const TWO_32 = 4294967296;
 /** Integers with |hi word| below this are exact doubles (|v| < 2^53). */
 const EXACT_HI_LIMIT = 1 << 21;
 
-type Bin32Fast = (a: number, b: number) => number;
-type Bin64Fast = (a: number, b: number) => number;
+type BinFast = (a: number, b: number, rm: RoundingMode) => number;
 type BinSoft = (a: bigint, b: bigint, rm: RoundingMode, f: FloatFormat) => bigint;
 
 export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void {
@@ -157,27 +157,27 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
 
   // ---- arithmetic --------------------------------------------------------
 
-  function binary32(fast: Bin32Fast, soft: BinSoft): () => void {
+  function binary32(fast: BinFast, soft: BinSoft): () => void {
     return () => {
       const rm = roundingMode(2);
       begin();
       const a = single(0), b = single(1);
       let r = NaN;
-      if (rm === RoundingMode.RNE && a === a && b === b) r = fast(a, b);
+      if (a === a && b === b) r = fast(a, b, rm);
       if (r === r) returnSingle(r);
       else returnSingleBits(soft(BigInt(singleBits(0)), BigInt(singleBits(1)), rm, BINARY32));
       commitFlags();
     };
   }
 
-  function binary64(fast: Bin64Fast, soft: BinSoft): () => void {
+  function binary64(fast: BinFast, soft: BinSoft): () => void {
     return () => {
       const rm = roundingMode(2);
       begin();
       const f64 = mem.f64;
       const a = f64[ARG_D]!, b = f64[ARG_D + 1]!;
       let r = NaN;
-      if (rm === RoundingMode.RNE && a === a && b === b) r = fast(a, b);
+      if (a === a && b === b) r = fast(a, b, rm);
       if (r === r) returnDouble(r);
       else returnDoubleBits(soft(doubleBig(0), doubleBig(1), rm, BINARY64));
       commitFlags();
@@ -198,7 +198,7 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
     begin();
     const a = single(0);
     let r = NaN;
-    if (rm === RoundingMode.RNE && a === a) r = fastSqrt32(a);
+    if (a === a) r = fastSqrt32(a, rm);
     if (r === r) returnSingle(r);
     else returnSingleBits(softSqrt(BigInt(singleBits(0)), rm, BINARY32));
     commitFlags();
@@ -208,7 +208,7 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
     begin();
     const a = mem.f64[ARG_D]!;
     let r = NaN;
-    if (rm === RoundingMode.RNE && a === a) r = fastSqrt64(a);
+    if (a === a) r = fastSqrt64(a, rm);
     if (r === r) returnDouble(r);
     else returnDoubleBits(softSqrt(doubleBig(0), rm, BINARY64));
     commitFlags();

@@ -10,7 +10,8 @@ import { LinearMemory } from '../../memory/linear-memory.js';
 import { Access, FaultKind, FaultRaiser } from '../../memory/softmmu-api.js';
 import { PAGE_SIZE } from '../../memory/tlb-layout.js';
 import { Excp, G_PC, RV_GLOBALS, Rv } from './cpu-layout.js';
-import { decode, insnLength } from './decoder.js';
+import { RiscvDecoder, USER_DECODER, insnLength } from './decoder.js';
+import { InsnPattern } from './decode-spec.js';
 import { disassembleInsn } from './disasm.js';
 import { registerFpHelpers } from './fp-helpers.js';
 import { raiseGuestException, registerRiscvHelpers } from './rv-helpers.js';
@@ -22,6 +23,8 @@ export interface RiscvTargetOptions {
   mmuIdx?: number;
   /** CSRs beyond the user-level ones (system mode adds its own). */
   csrs?: ReadonlyMap<number, CsrDef>;
+  /** Instructions beyond the user-level ISA (system mode: mret, sret, wfi, sfence.vma). */
+  extraPatterns?: readonly InsnPattern[];
 }
 
 /** TB flags: bits 1:0 hold the privilege level. */
@@ -47,10 +50,12 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
   readonly helpers = new HelperTable();
   private readonly csrs: ReadonlyMap<number, CsrDef>;
   private readonly mmuIdxOverride: number | undefined;
+  readonly decoder: RiscvDecoder;
 
   constructor(readonly mem: LinearMemory, options: RiscvTargetOptions = {}) {
     this.mmuIdxOverride = options.mmuIdx;
     this.csrs = options.csrs ? new Map([...USER_CSRS, ...options.csrs]) : USER_CSRS;
+    this.decoder = options.extraPatterns ? USER_DECODER.extend(options.extraPatterns) : USER_DECODER;
     registerRiscvHelpers(this.helpers, mem);
     registerFpHelpers(this.helpers, mem);
   }
@@ -79,8 +84,7 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
       ctx.pc = pc;
       ctx.insn = insn;
       ctx.nextPc = pc + BigInt(insnLength(insn & 0xffff));
-      ctx.insnIndex = icount;
-      const decoded = decode(insn);
+      const decoded = this.decoder.decode(insn);
       if (!decoded || !decoded.pattern.trans(ctx, decoded.args)) ctx.illegal();
       icount++;
       pc = ctx.nextPc;
@@ -98,10 +102,15 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
 
   disassemble(pc: bigint, fetch: CodeFetcher): { text: string; length: number } {
     const insn = fetchInsn(fetch, pc);
-    return { text: disassembleInsn(insn, pc, this.csrs), length: insnLength(insn & 0xffff) };
+    return { text: disassembleInsn(insn, pc, this.csrs, this.decoder), length: insnLength(insn & 0xffff) };
   }
 
   raiseMemFault(access: Access, fault: FaultKind, vaddrLo: number, vaddrHi: number): never {
+    const amoFlag = (CPU_BASE + Rv.AMO_IN_PROGRESS) >> 2;
+    if (this.mem.i32[amoFlag] !== 0) {
+      this.mem.i32[amoFlag] = 0;
+      if (access === Access.Read) access = Access.Write;
+    }
     let cause: number;
     if (access === Access.Fetch) cause = fault === FaultKind.Misaligned ? Excp.INSN_MISALIGNED : Excp.INSN_PAGE_FAULT;
     else if (access === Access.Write) cause = fault === FaultKind.Misaligned ? Excp.STORE_MISALIGNED : Excp.STORE_PAGE_FAULT;

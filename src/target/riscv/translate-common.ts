@@ -24,8 +24,12 @@ export function arith(op: BinName): TransFn {
 
 /** rd = rs1 OP imm (shift amounts arrive in imm too). */
 export function arithImm(op: BinName): TransFn {
+  // li and friends (addi/ori/xori from x0) are the constant itself.
+  const identityOnZero = op === 'add' || op === 'or' || op === 'xor';
   return (ctx, a) => {
-    if (a.rd !== 0) ctx.b.bini(op, ctx.dest(a.rd), ctx.gpr(a.rs1), a.imm);
+    if (a.rd === 0) return true;
+    if (a.rs1 === 0 && identityOnZero) ctx.setGpr(a.rd, ctx.c64(a.imm));
+    else ctx.b.bini(op, ctx.dest(a.rd), ctx.gpr(a.rs1), a.imm);
     return true;
   };
 }

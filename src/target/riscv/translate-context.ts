@@ -27,8 +27,6 @@ export class DisasContext {
   nextPc = 0n;
   /** Raw bits of the current instruction (16 or 32 bits). */
   insn = 0;
-  /** Instructions already translated in this TB (for instret/cycle reads). */
-  insnIndex = 0;
   jmp: JmpKind = JmpKind.Next;
 
   constructor(

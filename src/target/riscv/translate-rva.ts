@@ -10,7 +10,7 @@
 
 import { Cond, Temp } from '../../ir/types.js';
 import { MemOp } from '../../memory/memop.js';
-import { Excp, G_LOAD_RES, G_LOAD_VAL } from './cpu-layout.js';
+import { Excp, G_LOAD_RES, G_LOAD_VAL, Rv } from './cpu-layout.js';
 import { TransFn } from './decode-spec.js';
 import { DisasContext } from './translate-context.js';
 import { MO } from './translate-common.js';
@@ -71,7 +71,10 @@ export function transAmo(word: boolean, op: AmoOp | null): TransFn {
     const addr = ctx.gpr(a.rs1), src = ctx.gpr(a.rs2);
     genAlignCheck(ctx, addr, word ? 4 : 8, Excp.STORE_MISALIGNED);
     const old = ctx.tmp();
+    // An AMO faults as a store even when its load part finds the page missing.
+    b.st(ctx.c32(1), Rv.AMO_IN_PROGRESS, MemOp.S32);
     b.qemuLd(old, addr, memopFor(word), ctx.mmuIdx);
+    b.st(ctx.c32(0), Rv.AMO_IN_PROGRESS, MemOp.S32);
     let value = src;
     if (op) {
       value = ctx.tmp();

@@ -114,8 +114,17 @@ static void test_stores(void) {
     dump_memory("after-sd");
 }
 
+/* Fences have no visible effect in a single thread but must decode and run. */
+static void test_fences(void) {
+    u64 r = 0;
+    __asm__ volatile("fence\n fence rw, rw\n fence r, r\n fence w, w\n fence iorw, iorw\n"
+                     "fence.i\n li %0, 1\n" : "=r"(r) : : "memory");
+    report1("fences-run", "-", 0, r);
+}
+
 int main(int argc, char **argv) {
     (void)argc; (void)argv;
+    test_fences();
     test_branches();
     test_backward_loop();
     test_jumps();

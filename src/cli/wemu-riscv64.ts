@@ -1,0 +1,131 @@
+// wemu-riscv64: run a riscv64 Linux program on the host, like qemu-riscv64.
+// Exit status: the guest's; 128+N (by really dying of signal N) when a
+// signal killed the guest; 1 for usage errors and programs that cannot load.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { logItemNames } from '../exec/log.js';
+import { ProgramError } from '../user/program-setup.js';
+import { TierUnavailableError } from '../user/tier-choice.js';
+import { UserMode, UserModeResult } from '../user/user-mode.js';
+import { CliOptions, guestEnvironment, parseCommandLine, USAGE, UsageError } from './user-args.js';
+
+const NAME = 'wemu-riscv64';
+
+function writeAll(fd: number, text: string): void {
+  const data = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < data.length) {
+    try {
+      done += fs.writeSync(fd, data, done);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EAGAIN') continue;
+      return; // the log or stderr went away: nothing sensible left to do with the text
+    }
+  }
+}
+
+function version(): string {
+  try {
+    const pkg = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json');
+    return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function openLog(opts: CliOptions): (text: string) => void {
+  if (opts.logFile === null) return (text) => writeAll(2, text);
+  let fd: number;
+  try {
+    fd = fs.openSync(opts.logFile, 'w');
+  } catch (e) {
+    throw new UsageError(`cannot open log file '${opts.logFile}': ${(e as Error).message}`);
+  }
+  return (text) => writeAll(fd, text);
+}
+
+/** Die of the guest's signal, so the shell sees 128+N, as with qemu. */
+function dieOfSignal(result: UserModeResult): never {
+  const sig = result.signal!;
+  const name = Object.entries(os.constants.signals).find(([, n]) => n === sig)?.[0] as NodeJS.Signals | undefined;
+  if (name) {
+    try {
+      process.removeAllListeners(name);
+      process.kill(process.pid, name);
+    } catch {
+      // Fall through to the plain exit status.
+    }
+  }
+  // Still alive: Node ignores some signals itself (SIGPIPE), or the number has no host name.
+  process.exit(128 + sig);
+}
+
+export async function runCli(args: readonly string[]): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCommandLine(args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      writeAll(2, `${NAME}: ${e.message}\nTry '${NAME} -h' for more information.\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    writeAll(1, USAGE);
+    return 0;
+  }
+  if (opts.version) {
+    writeAll(1, `${NAME} version ${version()}\n`);
+    return 0;
+  }
+  if (opts.logHelp) {
+    writeAll(1, `Log items (comma separated):\n${[...logItemNames(), 'strace'].map((n) => `  ${n}`).join('\n')}\n`);
+    return 0;
+  }
+
+  let log: (text: string) => void;
+  let um: UserMode;
+  const program = opts.program!;
+  try {
+    log = openLog(opts);
+    um = new UserMode({
+      program,
+      argv: [opts.argv0 ?? program, ...opts.programArgs],
+      env: guestEnvironment(process.env, opts),
+      sysroot: opts.sysroot === null ? null : path.resolve(opts.sysroot),
+      strace: opts.strace,
+      logItems: opts.logItems.join(','),
+      logSink: (text) => log(text.endsWith('\n') ? text : text + '\n'),
+      tbSizeMiB: opts.tbSizeMiB,
+      tier: opts.tier,
+    });
+    um.load();
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ProgramError || e instanceof TierUnavailableError) {
+      writeAll(2, `${NAME}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+
+  const result = await um.run();
+  um.process.fds.closeAll();
+  if (opts.tbStats) log(um.statsReport());
+  if (result.signal !== null) dieOfSignal(result);
+  return result.exitCode;
+}
+
+/** Entry point for bin/wemu-riscv64. */
+export function main(): void {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      writeAll(2, `${NAME}: internal error: ${e instanceof Error ? (process.env.WEMU_DEBUG ? e.stack : e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,209 @@
+// The Wasm tier and its policy: chaining between TBs of one module, the
+// budget and exit-request polls on the chain back edge, per-TB
+// invalidation, the instance cap with LRU eviction and re-instantiation,
+// and the tiering modes (interp / wasm / auto, sync and background).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HelperTable } from '../../src/exec/helpers.js';
+import { TranslationBlock } from '../../src/exec/tb.js';
+import { Tier } from '../../src/exec/tier.js';
+import { ExitCode } from '../../src/ir/ops.js';
+import { Cond } from '../../src/ir/types.js';
+import { Cpu, CPU_BASE } from '../../src/memory/layout.js';
+import { LinearMemory } from '../../src/memory/linear-memory.js';
+import { WasmTier } from '../../src/backend/wasm/wasm-tier.js';
+import { createTiering } from '../../src/backend/wasm/tiering.js';
+import { unusedSlowPath } from './wasm-harness.js';
+import { G_PC, gR, newTb, readCpu64, readReg, writeReg } from './test-ir.js';
+
+const A_PC = 0x1000, B_PC = 0x1010, C_PC = 0x3000, DONE_PC = 0x2000n;
+const DONE = ExitCode.TargetBase;
+
+/** A: r1 += 1; goto B.   B: if r1 <u r2 goto A (slot 1) else pc = DONE, exit_tb DONE. */
+function loopTbs(helpers: HelperTable): [TranslationBlock, TranslationBlock] {
+  const a = newTb(helpers);
+  a.b.insnStart(BigInt(A_PC));
+  a.b.addi(a.b.global(gR(1)), a.b.global(gR(1)), 1);
+  a.b.mov(a.b.global(G_PC), a.b.const64(B_PC));
+  a.b.gotoTb(0);
+  const b = newTb(helpers);
+  const again = b.b.newLabel();
+  b.b.insnStart(BigInt(B_PC));
+  b.b.brcond(Cond.LTU, b.b.global(gR(1)), b.b.global(gR(2)), again);
+  b.b.mov(b.b.global(G_PC), b.b.const64(DONE_PC));
+  b.b.exitTb(DONE);
+  b.b.setLabel(again);
+  b.b.mov(b.b.global(G_PC), b.b.const64(A_PC));
+  b.b.gotoTb(1);
+  return [new TranslationBlock(A_PC, 0, 0, 1, 4, [], a.fn), new TranslationBlock(B_PC, 0, 0, 2, 4, [], b.fn)];
+}
+
+/** C: r3 += 1; pc = DONE; exit. */
+function otherTb(helpers: HelperTable, pc = C_PC): TranslationBlock {
+  const c = newTb(helpers);
+  c.b.insnStart(BigInt(pc));
+  c.b.addi(c.b.global(gR(3)), c.b.global(gR(3)), 1);
+  c.b.mov(c.b.global(G_PC), c.b.const64(DONE_PC));
+  c.b.exitTb(DONE);
+  return new TranslationBlock(pc, 0, 0, 1, 4, [], c.fn);
+}
+
+function setup(maxInstances?: number): { mem: LinearMemory; helpers: HelperTable; tier: WasmTier } {
+  const mem = new LinearMemory();
+  const helpers = new HelperTable();
+  return { mem, helpers, tier: new WasmTier(mem, helpers, unusedSlowPath, { maxInstances }) };
+}
+
+test('goto_tb between TBs of one module stays in Wasm', () => {
+  const { mem, helpers, tier } = setup();
+  const [a, b] = loopTbs(helpers);
+  tier.compile([a, b]);
+  writeReg(mem, 1, 0n);
+  writeReg(mem, 2, 10n);
+  tier.budget = 1000;
+  assert.equal(tier.execute(a), DONE);
+  assert.equal(readReg(mem, 1), 10n);
+  assert.equal(readCpu64(mem, Cpu.PC), DONE_PC);
+  assert.equal(readCpu64(mem, Cpu.INSN_COUNT), 10n * 1n + 10n * 2n);
+  assert.equal(tier.budget, 1000 - 30);
+  assert.equal(tier.lastTb, b);
+  assert.equal(tier.stats.modules, 1);
+  assert.equal(tier.stats.tbsCompiled, 2);
+});
+
+test('the chain back edge stops on a spent budget and on an exit request, with the slot', () => {
+  const { mem, helpers, tier } = setup();
+  const [a, b] = loopTbs(helpers);
+  tier.compile([a, b]);
+  writeReg(mem, 1, 0n);
+  writeReg(mem, 2, 1000n);
+  tier.budget = 5; // A(1) B(2) A(1) B(2): spent after B's second run
+  assert.equal(tier.execute(a), ExitCode.Chain1);
+  assert.equal(tier.lastTb, b);
+  assert.equal(tier.budget, -1);
+  assert.equal(readCpu64(mem, Cpu.PC), BigInt(A_PC));
+  assert.equal(readReg(mem, 1), 2n);
+
+  tier.budget = 1000;
+  mem.i32[(CPU_BASE + Cpu.EXIT_REQUEST) >> 2] = 1;
+  assert.equal(tier.execute(a), ExitCode.Chain0);
+  assert.equal(tier.lastTb, a);
+  assert.equal(readCpu64(mem, Cpu.PC), BigInt(B_PC));
+  mem.i32[(CPU_BASE + Cpu.EXIT_REQUEST) >> 2] = 0;
+});
+
+test('an invalidated TB is not entered by a chained jump, also after re-instantiation', () => {
+  const { mem, helpers, tier } = setup(1);
+  const [a, b] = loopTbs(helpers);
+  const c = otherTb(helpers);
+  tier.compile([a, b]);
+  tier.compile([c]);
+  writeReg(mem, 1, 0n);
+  writeReg(mem, 2, 10n);
+  tier.budget = 1000;
+  tier.execute(a); // instantiate the loop module
+  b.valid = false;
+  tier.invalidate(b);
+  assert.equal(b.wasmCode, null);
+  writeReg(mem, 1, 0n);
+  assert.equal(tier.execute(a), ExitCode.Chain0);
+  assert.equal(tier.lastTb, a);
+  assert.equal(readReg(mem, 1), 1n);
+  tier.execute(c); // evicts the loop module (cap 1)
+  assert.equal(tier.stats.instancesEvicted, 1);
+  assert.equal(tier.execute(a), ExitCode.Chain0, 're-instantiated module keeps B invalid');
+  assert.equal(readReg(mem, 1), 2n);
+  assert.equal(tier.stats.instantiations, 3);
+  assert.equal(tier.stats.instancesEvicted, 2);
+  assert.equal(tier.liveInstances, 1);
+});
+
+test('LRU eviction keeps the most recently used instances', () => {
+  const { mem, helpers, tier } = setup(2);
+  const tbs = [0x3000, 0x3100, 0x3200].map((pc) => otherTb(helpers, pc));
+  for (const tb of tbs) tier.compile([tb]);
+  writeReg(mem, 3, 0n);
+  tier.budget = 1000;
+  tier.execute(tbs[0]!);
+  tier.execute(tbs[1]!);
+  tier.execute(tbs[0]!); // 1 is now the least recent
+  tier.execute(tbs[2]!); // evicts 1
+  assert.equal(tier.stats.instantiations, 3);
+  tier.execute(tbs[0]!); // still live
+  assert.equal(tier.stats.instantiations, 3);
+  tier.execute(tbs[1]!); // re-instantiated
+  assert.equal(tier.stats.instantiations, 4);
+  assert.equal(readReg(mem, 3), 6n);
+});
+
+function fakeInterp(): Tier & { budget: number } {
+  return { name: 'interp', budget: 0, lastTb: null, prepare() {}, execute() { throw new Error('not in this test'); }, flush() {} };
+}
+
+test('auto mode compiles a hot TB with its hot linked TBs in one module', () => {
+  const mem = new LinearMemory();
+  const helpers = new HelperTable();
+  const interp = fakeInterp();
+  const dumps: Uint8Array<ArrayBuffer>[] = [];
+  const policy = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp, mode: 'auto', thresh: 50, dumpSink: (bytes) => dumps.push(bytes) });
+  const [a, b] = loopTbs(helpers);
+  const cold = otherTb(helpers);
+  a.jump[0] = b; b.jumpedFrom.add(a);
+  b.jump[1] = a; a.jumpedFrom.add(b);
+  a.jump[1] = cold; cold.jumpedFrom.add(a);
+  a.execCount = 49; b.execCount = 49; cold.execCount = 3;
+  assert.equal(policy.tierFor(a), interp);
+  a.execCount = 50;
+  assert.equal(policy.tierFor(a), policy.wasm);
+  assert.notEqual(b.wasmCode, null, 'the loop partner came along');
+  assert.equal(cold.wasmCode, null, 'a cold neighbour did not');
+  assert.equal(policy.stats.modules, 1);
+  assert.equal(policy.stats.tbsCompiled, 2);
+  assert.equal(dumps.length, 1);
+  assert.ok(WebAssembly.validate(dumps[0]!));
+  policy.onInvalidate(a);
+  assert.equal(a.wasmCode, null);
+  policy.onFlush();
+  assert.equal(policy.stats.instancesLive, 0);
+});
+
+test('interp and wasm modes', () => {
+  const mem = new LinearMemory();
+  const helpers = new HelperTable();
+  const interp = fakeInterp();
+  const never = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp, mode: 'interp' });
+  const tb = otherTb(helpers);
+  tb.execCount = 1e9;
+  assert.equal(never.tierFor(tb), interp);
+  const always = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp, mode: 'wasm' });
+  const fresh = otherTb(helpers);
+  assert.equal(always.tierFor(fresh), always.wasm);
+  writeReg(mem, 3, 0n);
+  always.wasm.budget = 10;
+  assert.equal(always.wasm.execute(fresh), DONE);
+  assert.equal(readReg(mem, 3), 1n);
+});
+
+test('background compile: the cold tier runs until the module is ready', async () => {
+  const mem = new LinearMemory();
+  const helpers = new HelperTable();
+  const interp = fakeInterp();
+  const policy = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp, mode: 'auto', thresh: 1, background: true });
+  const tb = otherTb(helpers);
+  tb.execCount = 1;
+  assert.equal(policy.tierFor(tb), interp);
+  assert.equal(policy.stats.compilesInFlight, 1);
+  await policy.settle();
+  assert.equal(policy.tierFor(tb), policy.wasm);
+  assert.equal(policy.stats.backgroundCompiles, 1);
+
+  // A TB invalidated while its module compiles never gets Wasm code.
+  const doomed = otherTb(helpers, 0x5000);
+  doomed.execCount = 1;
+  policy.tierFor(doomed);
+  doomed.valid = false;
+  policy.onInvalidate(doomed);
+  await policy.settle();
+  assert.equal(doomed.wasmCode, null);
+});

@@ -112,7 +112,15 @@ export async function runCli(args: readonly string[]): Promise<number> {
     throw e;
   }
 
-  const result = await um.run();
+  let result: UserModeResult;
+  try {
+    result = await um.run();
+  } catch (e) {
+    // A bug in the emulator, not in the guest: say where the guest was.
+    const detail = e instanceof Error ? (process.env.WEMU_DEBUG ? e.stack : e.message) : String(e);
+    writeAll(2, `${NAME}: internal error at guest pc 0x${um.regs.pc.toString(16)}: ${detail}\n`);
+    return 1;
+  }
   um.process.fds.closeAll();
   if (opts.tbStats) log(um.statsReport());
   if (result.signal !== null) dieOfSignal(result);

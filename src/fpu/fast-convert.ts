@@ -1,9 +1,11 @@
 // Host-double conversions. Rounding to an integral value is exact on the
 // host in every rounding mode (the fraction x - trunc(x) is exact), so
-// float -> integer never needs the software path; integer -> float and
-// narrowing do, outside the cases decided here. NaN results mean "fall back".
+// float -> integer never needs the software path. Integer -> float and
+// narrowing are exact sums or values rounded once; NaN results mean "fall back".
 
-import { FpFlag, MIN_NORMAL_32, RoundingMode } from './format.js';
+import { FpFlag, RoundingMode } from './format.js';
+import { roundSumToSingle, roundToSingle } from './fast32.js';
+import { fastAdd64 } from './fast64.js';
 import { fpStatus } from './status.js';
 
 /** Doubles at or above 2^52 in magnitude are already integers. */
@@ -60,20 +62,24 @@ export function floatToInt(x: number, rm: RoundingMode, kind: IntKind): number {
   return r === 0 ? 0 : r;
 }
 
-/** An exact integer (|v| <= 2^53) -> binary32, or NaN when only the exact path can round it. */
-export function intToFloat32(v: number, rm: RoundingMode): number {
-  const r = Math.fround(v);
-  if (r === v) return r;
-  if (rm !== RoundingMode.RNE) return NaN;
-  fpStatus.raise(FpFlag.NX);
-  return r;
+/** 2^32: the weight of an integer register's high word. */
+const TWO_32 = 4294967296;
+
+/**
+ * An integer given as high-word value (signed or unsigned, as the type says)
+ * and unsigned low word -> binary32, or NaN to fall back. Both parts are
+ * exact doubles, so this is one exact sum rounded once.
+ */
+export function integerToSingle(hi: number, lo: number, rm: RoundingMode): number {
+  return roundSumToSingle(hi * TWO_32, lo, rm);
+}
+
+/** The same -> binary64. */
+export function integerToDouble(hi: number, lo: number, rm: RoundingMode): number {
+  return fastAdd64(hi * TWO_32, lo, rm);
 }
 
 /** binary64 (host double, not NaN) -> binary32, or NaN to fall back. */
-export function narrowToFloat32(x: number, rm: RoundingMode): number {
-  const r = Math.fround(x);
-  if (r === x) return r;
-  if (rm !== RoundingMode.RNE || r - r !== 0 || Math.abs(r) <= MIN_NORMAL_32) return NaN;
-  fpStatus.raise(FpFlag.NX);
-  return r;
+export function narrowToSingle(x: number, rm: RoundingMode): number {
+  return roundToSingle(x, rm);
 }

@@ -34,8 +34,8 @@ function accept32(r: number, sigma: number, tie: boolean, rm: RoundingMode): num
   return r;
 }
 
-/** For x held exactly in a double: its side of r and whether it is a tie away from zero. */
-function acceptExact32(x: number, rm: RoundingMode): number {
+/** x (exact in a double, finite) rounded to binary32 in rm, or NaN to fall back. */
+export function roundToSingle(x: number, rm: RoundingMode): number {
   const r = Math.fround(x);
   if (r === x) return r;
   const d = x - r;
@@ -44,19 +44,38 @@ function acceptExact32(x: number, rm: RoundingMode): number {
   return accept32(r, d, tie, rm);
 }
 
-export function fastAdd32(a: number, b: number, rm: RoundingMode): number {
-  const s = a + b;
+/** The exact sign of an exact zero sum x + y (IEEE 754 6.3): -0 only for -0 + -0, or when rounding down. */
+function zeroSumSign(x: number, y: number, rm: RoundingMode): number {
+  if (rm === RoundingMode.RDN) return Object.is(x, 0) && Object.is(y, 0) ? 0 : -0;
+  return x + y;
+}
+
+/**
+ * The exact sum x + y of two doubles rounded to binary32 in rm, or NaN. The
+ * host sum s may itself be rounded; rounding s again to single is still
+ * right unless s lies exactly on a midpoint between two singles (a midpoint
+ * strictly between the exact sum and s would be a double nearer than s).
+ * The side of the exact sum is that of s, or of the error when s is a single.
+ */
+export function roundSumToSingle(x: number, y: number, rm: RoundingMode): number {
+  const s = x + y;
   if (s - s !== 0) return NaN;
-  const err = twoSumError(a, b, s);
-  if (err === 0) {
-    if (s === 0 && rm === RoundingMode.RDN) return Object.is(a, 0) && Object.is(b, 0) ? 0 : -0;
-    return acceptExact32(s, rm);
-  }
-  // s is inexact only when the operands are far apart; fround(s) is still
-  // RNE (innocuous double rounding) and x lies on the side of s, or of err
-  // when s is itself a single. Never a tie: a tie is exact in double.
+  const err = twoSumError(x, y, s);
+  if (err === 0) return s === 0 ? zeroSumSign(x, y, rm) : roundToSingle(s, rm);
   const r = Math.fround(s);
-  return accept32(r, r !== s ? s - r : err, false, rm);
+  if (r === s) return accept32(r, err, false, rm);
+  // s is a midpoint iff its mirror image across s, 2s - r, is a single too
+  // (computed exactly in that case; a spurious match only costs a fallback).
+  // An exact tie needs err = 0, so none is possible here.
+  const mirror = r + 2 * (s - r);
+  if (Math.fround(mirror) === mirror) return NaN;
+  return accept32(r, s - r, false, rm);
+}
+
+export function fastAdd32(a: number, b: number, rm: RoundingMode): number {
+  // For two singles the host sum is never a midpoint case (53 >= 2*24 + 2),
+  // but the general routine costs little more.
+  return roundSumToSingle(a, b, rm);
 }
 
 export function fastSub32(a: number, b: number, rm: RoundingMode): number {
@@ -64,8 +83,9 @@ export function fastSub32(a: number, b: number, rm: RoundingMode): number {
 }
 
 export function fastMul32(a: number, b: number, rm: RoundingMode): number {
-  // 24-bit by 24-bit significands: the double product is exact.
-  return acceptExact32(a * b, rm);
+  // 24-bit by 24-bit significands: the double product is exact (an infinite
+  // operand gives an exact infinity, inf * 0 a NaN that falls back).
+  return roundToSingle(a * b, rm);
 }
 
 export function fastDiv32(a: number, b: number, rm: RoundingMode): number {
@@ -83,24 +103,8 @@ export function fastSqrt32(a: number, rm: RoundingMode): number {
   return accept32(r, a - r * r, false, rm);
 }
 
-/**
- * Fused multiply-add: the product is exact in double, the sum s = fl(p + c)
- * may not be. Rounding s to single gives the correctly rounded a*b + c unless
- * s sits exactly on a midpoint between two singles (any midpoint between the
- * exact value and s would be a double nearer to it than s): then fall back.
- */
-export function fastMulAdd32(a: number, b: number, c: number, negProduct: boolean, negAddend: boolean): number {
+/** Fused multiply-add: the product is exact in double, so this is one exact sum. */
+export function fastMulAdd32(a: number, b: number, c: number, negProduct: boolean, negAddend: boolean, rm: RoundingMode): number {
   const p = negProduct ? -(a * b) : a * b;
-  const addend = negAddend ? -c : c;
-  const s = p + addend;
-  if (s - s !== 0) return NaN;
-  const r = Math.fround(s);
-  const err = twoSumError(p, addend, s);
-  if (err === 0) return accept32(r, s - r, false, RoundingMode.RNE);
-  if (r === s) return accept32(r, err, false, RoundingMode.RNE); // s itself is a single: nothing lies between
-  // s is a midpoint iff its mirror image across s, 2s - r, is a single too
-  // (computed exactly in that case; a spurious match only costs a fallback).
-  const mirror = r + 2 * (s - r);
-  if (Math.fround(mirror) === mirror) return NaN;
-  return accept32(r, s - r, false, RoundingMode.RNE);
+  return roundSumToSingle(p, negAddend ? -c : c, rm);
 }

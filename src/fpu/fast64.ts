@@ -95,8 +95,9 @@ const FMA_RESULT_MIN = 2 ** -900;
  * x = r + e3 + e2 with r = fl(s + t) (error-free transformations below); r
  * is the correctly rounded x unless e3 + e2 reaches a rounding boundary of r,
  * which is checked exactly, with a margin that only ever causes a fallback.
+ * The other rounding modes follow from r and the sign of x - r.
  */
-export function fastMulAdd64(a: number, b: number, c: number, negProduct: boolean, negAddend: boolean): number {
+export function fastMulAdd64(a: number, b: number, c: number, negProduct: boolean, negAddend: boolean, rm: RoundingMode): number {
   let p = a * b;
   let pe = 0;
   if (a !== 0 && b !== 0) {
@@ -108,7 +109,7 @@ export function fastMulAdd64(a: number, b: number, c: number, negProduct: boolea
     pe = -pe;
   }
   const addend = negAddend ? -c : c;
-  if (pe === 0) return fastAdd64(p, addend, RoundingMode.RNE);
+  if (pe === 0) return fastAdd64(p, addend, rm);
   const s = p + addend;
   if (s - s !== 0) return NaN;
   const e1 = twoSumError(p, addend, s); // p + c = s + e1
@@ -119,16 +120,18 @@ export function fastMulAdd64(a: number, b: number, c: number, negProduct: boolea
   const e3 = twoSumError(s, t, r); // x = r + e3 + e2
   if (e2 !== 0) {
     // Distance (away from zero positive) of x from r is d = e3 + e2; r stays
-    // the nearest iff -halfBelow < d < halfAbove.
+    // the nearest iff -halfBelow < d < halfAbove. Inside those bounds x
+    // cannot be a tie either.
     const halfAbove = ulpAbove(r) / 2;
     const halfBelow = isPowerOfTwo(r) ? halfAbove / 2 : halfAbove;
     const d3 = r > 0 ? e3 : -e3, d2 = r > 0 ? e2 : -e2;
     if (Math.abs(d2) >= halfBelow / 2) return NaN;
     // Exact where it matters (Sterbenz near the boundary), else far from |d2|.
     if (!(d2 < halfAbove - d3 && -d2 < d3 + halfBelow)) return NaN;
-    if (e3 !== -e2) fpStatus.raise(FpFlag.NX);
-    return r;
+    if (e3 === -e2) return r;
+    // The rounded sum e3 + e2 has the sign of the exact one.
+    return inexact64(r, e3 + e2, false, rm);
   }
-  if (e3 !== 0) fpStatus.raise(FpFlag.NX);
-  return r;
+  if (e3 === 0) return r;
+  return inexact64(r, e3, rm === RoundingMode.RMM && isTieAway(r, e3), rm);
 }

@@ -31,11 +31,14 @@ function widthOf(t: Type): 32 | 64 {
 class ForwardPass {
   /** copyOf[t]: a temp holding the same value as t (its representative), or -1. */
   private readonly copyOf: Int32Array;
+  /** isCopySource[t]: some temp may be recorded as a copy of t (so writing t must scan). */
+  private readonly isCopySource: Uint8Array;
   private readonly out: Op[] = [];
   private reachable = true;
 
   constructor(private readonly fn: IRFunction) {
     this.copyOf = new Int32Array(fn.temps.length + 1).fill(-1);
+    this.isCopySource = new Uint8Array(fn.temps.length + 1);
   }
 
   run(): void {
@@ -53,11 +56,15 @@ class ForwardPass {
 
   private resetAll(): void {
     this.copyOf.fill(-1);
+    this.isCopySource.fill(0);
   }
 
   /** Forget what is known about temp t (it is being written) and about copies of it. */
   private invalidate(t: number): void {
     this.copyOf[t] = -1;
+    // Only a copy source needs the scan: keeps the pass linear on typical TBs.
+    if (!this.isCopySource[t]) return;
+    this.isCopySource[t] = 0;
     for (let i = 0; i < this.copyOf.length; i++) if (this.copyOf[i] === t) this.copyOf[i] = -1;
   }
 
@@ -84,9 +91,11 @@ class ForwardPass {
     this.invalidate(d);
     if (d === src) return;
     this.out.push({ opc: opFor('mov', dt.type), args: [d, src] });
-    // Record the copy only when its source cannot change behind our back:
-    // a local or constant source, or a global (its writes invalidate copies).
-    this.copyOf[d] = this.canonical(src);
+    // Any source may be recorded: a write to it (and, for a global, a call or
+    // host store that may write it) drops the copies that name it.
+    const source = this.canonical(src);
+    this.copyOf[d] = source;
+    this.isCopySource[source] = 1;
   }
 
   private emitConst(d: number, value: bigint): void {

@@ -6,6 +6,7 @@ import { IRFunction, Op } from './ir.js';
 import { OP_DEFS, Opc, OpFlag } from './ops.js';
 import { printOp } from './print.js';
 import { TempKind, Type, typeName } from './types.js';
+import { CPU_STATE_SIZE } from '../memory/layout.js';
 import { MemOp } from '../memory/memop.js';
 import { TLB_MMU_COUNT } from '../memory/tlb-layout.js';
 
@@ -104,6 +105,11 @@ class Verifier {
         case 'mmu':
           if (v < 0 || v >= TLB_MMU_COUNT) this.fail(op, `MMU index ${v} out of range`);
           break;
+        case 'offset': {
+          const bytes = 1 << ((consts[i + 1] ?? 0) & MemOp.SIZE_MASK);
+          if (v < 0 || v + bytes > CPU_STATE_SIZE) this.fail(op, `CPU-state offset ${v} outside the CPU state`);
+          break;
+        }
         case 'slot':
           if (v !== 0 && v !== 1) this.fail(op, `goto_tb slot ${v}`);
           break;

@@ -149,6 +149,16 @@ export class FdTable {
     return [...this.fds.keys()].sort((a, b) => a - b);
   }
 
+  /** The child's table after fork: the same open file descriptions, one more reference each. */
+  forkCopy(): FdTable {
+    const t = new FdTable();
+    for (const [fd, e] of this.fds) {
+      e.file.refs++;
+      t.fds.set(fd, { file: e.file, cloexec: e.cloexec });
+    }
+    return t;
+  }
+
   closeAll(): void {
     for (const fd of this.openFds()) this.close(fd);
   }

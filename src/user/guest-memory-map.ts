@@ -31,6 +31,14 @@ export interface Region {
   name: string;
 }
 
+export interface MapSnapshot {
+  readonly regions: Region[];
+  readonly backing: Map<number, number>;
+  readonly brkStart: number;
+  readonly brkCurrent: number;
+  readonly outerDeferred: number[] | null;
+}
+
 /** Where file contents come from (a host fd in the syscalls, a buffer in tests). */
 export interface FileSource {
   /** Read up to len bytes at file position pos into dst[dstOff..]; returns bytes read (0 at EOF). */
@@ -247,6 +255,8 @@ export class GuestMemoryMap implements PageTranslator, GuestMemoryAccess {
   // ---- host-side access (system calls, loader, signal frames) ----
 
   read(vaddr: number, len: number): Uint8Array | null {
+    // Check first: a bogus length with a small buffer must not allocate gigabytes.
+    if (!this.canAccess(vaddr, len, Prot.READ)) return null;
     const out = new Uint8Array(len);
     return this.copyOut(vaddr, out, Prot.READ) ? out : null;
   }
@@ -278,9 +288,11 @@ export class GuestMemoryMap implements PageTranslator, GuestMemoryAccess {
 
   /** True if every byte of [vaddr, vaddr+len) is mapped with `need` (a Prot bit, or 0 for mapped at all). */
   canAccess(vaddr: number, len: number, need: number): boolean {
-    for (let a = pageDown(vaddr); a < vaddr + len; a += PAGE_SIZE) {
+    // Region by region, so checking a huge range costs one lookup per mapping, not per page.
+    for (let a = vaddr; a < vaddr + len;) {
       const region = this.findRegion(a);
       if (!region || (need && !(effectiveProt(region.prot) & need))) return false;
+      a = region.end;
     }
     return true;
   }
@@ -337,6 +349,45 @@ export class GuestMemoryMap implements PageTranslator, GuestMemoryAccess {
   /** Zero guest bytes (bss tails), ignoring protection. */
   zeroGuest(vaddr: number, len: number): void {
     if (len > 0) this.writeForce(vaddr, new Uint8Array(len));
+  }
+
+  // ---- fork emulation (fork-emulation.ts) ----
+
+  /** Frees held back while a fork child runs: its parent may still own those pages. */
+  private deferredFrees: number[] | null = null;
+
+  /** The parent's view, to come back to when the emulated child ends. Frees are deferred from now on. */
+  snapshot(): MapSnapshot {
+    const snap = { regions: this.listRegions(), backing: new Map(this.backing), brkStart: this.brkStart, brkCurrent: this.brkCurrent, outerDeferred: this.deferredFrees };
+    this.deferredFrees = [];
+    return snap;
+  }
+
+  /**
+   * Back to the parent's mappings: pages only the child used go back to the
+   * allocator; the parent's pages (whose contents the caller restores) stay.
+   */
+  restore(snap: MapSnapshot): void {
+    const parentPages = new Set(snap.backing.values());
+    const childOnly = new Set<number>();
+    for (const host of this.backing.values()) if (!parentPages.has(host)) childOnly.add(host);
+    for (const host of this.deferredFrees ?? []) if (!parentPages.has(host)) childOnly.add(host);
+    this.deferredFrees = snap.outerDeferred;
+    this.regions.length = 0;
+    this.regions.push(...snap.regions);
+    this.backing.clear();
+    for (const [vpn, host] of snap.backing) this.backing.set(vpn, host);
+    this.brkStart = snap.brkStart;
+    this.brkCurrent = snap.brkCurrent;
+    this.lastRegion = null;
+    for (const host of childOnly) this.freeHostPage(host);
+    this.listener.flushAll();
+  }
+
+  private freeHostPage(host: number): void {
+    this.listener.hostPageFreed(host >>> PAGE_BITS);
+    if (this.deferredFrees) this.deferredFrees.push(host);
+    else this.pages.freePage(host);
   }
 
   // ---- internals ----
@@ -417,8 +468,7 @@ export class GuestMemoryMap implements PageTranslator, GuestMemoryAccess {
     const firstVpn = start / PAGE_SIZE, endVpn = end / PAGE_SIZE;
     const release = (vpn: number, host: number): void => {
       this.backing.delete(vpn);
-      this.listener.hostPageFreed(host >>> PAGE_BITS);
-      this.pages.freePage(host);
+      this.freeHostPage(host);
     };
     if (endVpn - firstVpn > this.backing.size) {
       for (const [vpn, host] of [...this.backing]) if (vpn >= firstVpn && vpn < endVpn) release(vpn, host);

@@ -30,11 +30,12 @@ export interface ProcessOptions {
 }
 
 export class UserProcess {
-  readonly fds = FdTable.withStdio();
-  readonly signals = new SignalState();
-  /** qemu-user reports the host pid: there is one process either way. */
-  readonly pid = process.pid;
-  readonly ppid = process.ppid;
+  /** Replaced while an emulated fork child runs (fork-emulation.ts). */
+  fds = FdTable.withStdio();
+  signals = new SignalState();
+  /** qemu-user reports the host pid; a fork child gets a made-up one. */
+  pid = process.pid;
+  ppid = process.ppid;
   umask = 0o022;
   /** set_tid_address: cleared (and futex-woken) at thread exit; kept for completeness. */
   clearChildTid = 0;

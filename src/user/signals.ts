@@ -89,6 +89,15 @@ export class SignalState {
   private readonly pending: SigInfo[] = [];
   altStack = { sp: 0, size: 0, flags: SS_DISABLE };
 
+  /** The child's copy after fork: same dispositions, mask and alternate stack, nothing pending. */
+  forkCopy(): SignalState {
+    const s = new SignalState();
+    this.actions.forEach((a, i) => (s.actions[i] = { ...a }));
+    s.blocked = this.blocked;
+    s.altStack = { ...this.altStack };
+    return s;
+  }
+
   block(mask: bigint): void {
     this.blocked = (this.blocked | mask) & ~UNBLOCKABLE;
   }

@@ -16,6 +16,8 @@ import { syntheticProcFile } from './proc-files.js';
 /** Largest single transfer we stage through a host buffer (Linux caps at 0x7ffff000 too). */
 const MAX_IO = 0x7ffff000;
 const IOVEC_SIZE = 16;
+/** Host staging buffer for reads: big enough for fast bulk reads, small enough to allocate per call. */
+const READ_CHUNK = 1 << 20;
 /** Linux's IOV_MAX. */
 const IOV_MAX = 1024;
 
@@ -42,12 +44,23 @@ function doRead(p: UserProcess, fd: number, addr: number, len: number, position:
   const file = fileOf(p, fd);
   if (!file) return -Errno.EBADF;
   if (len === 0) return 0;
-  const buf = new Uint8Array(Math.min(len, MAX_IO));
+  len = Math.min(len, MAX_IO);
   // Check the destination before consuming input, so a bad buffer loses no data.
-  if (!p.map.canAccess(addr, buf.length, Prot.WRITE)) return -Errno.EFAULT;
-  const n = readFile(file, buf, position);
-  if (n > 0 && !p.map.write(addr, buf.subarray(0, n))) return -Errno.EFAULT;
-  return n;
+  if (!p.map.canAccess(addr, len, Prot.WRITE)) return -Errno.EFAULT;
+  // Staged in chunks so a huge count does not mean a huge host buffer; a
+  // short chunk ends the read, as a short read(2) would.
+  const chunk = new Uint8Array(Math.min(len, READ_CHUNK));
+  let total = 0;
+  while (total < len) {
+    const want = Math.min(chunk.length, len - total);
+    const n = readFile(file, chunk.subarray(0, want), position === null ? null : position + total);
+    if (n < 0) return total > 0 ? total : n;
+    if (n > 0 && !p.map.write(addr + total, chunk.subarray(0, n))) return total > 0 ? total : -Errno.EFAULT;
+    total += n;
+    // Pipes and terminals: another read could block although data was already returned.
+    if (n < want || file.kind !== 'host' || !file.seekable) break;
+  }
+  return total;
 }
 
 function doWrite(p: UserProcess, fd: number, data: Uint8Array, position: number | null): number {

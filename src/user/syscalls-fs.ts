@@ -225,8 +225,8 @@ export function registerFsSyscalls(t: SyscallTable): void {
     const to = resolveAt(p, p.argInt(2), p.argString(3));
     if (typeof from === 'number') return from;
     if (typeof to === 'number') return to;
-    void AT_SYMLINK_FOLLOW; // Node's link() follows like Linux's default for linkat without the flag on most filesystems.
-    return hostCall(() => fs.linkSync(from, to));
+    // Node's linkSync is link(2), which links a symlink itself; AT_SYMLINK_FOLLOW links its target.
+    return hostCall(() => fs.linkSync(p.argInt(4) & AT_SYMLINK_FOLLOW ? fs.realpathSync(from) : from, to));
   });
   t.set(Sys.fchmodat, (p) => {
     const host = resolveAt(p, p.argInt(0), p.argString(1));

@@ -77,6 +77,11 @@ function formatResult(nr: number, result: bigint): string {
 export class SyscallDispatcher {
   private readonly table = buildSyscallTable();
 
+  /** extend: adds calls implemented outside the per-group files (fork emulation). */
+  constructor(extend?: (table: SyscallTable) => void) {
+    extend?.(this.table);
+  }
+
   /** Handle the ecall the guest just made: run the call, put its result in a0 (unless it set the registers itself). */
   dispatch(p: UserProcess): void {
     const nr = p.regs.xNum(Reg.A7);

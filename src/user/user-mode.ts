@@ -15,6 +15,7 @@ import { PageAllocator } from '../memory/page-allocator.js';
 import { SoftMmu } from '../memory/softmmu.js';
 import { Excp } from '../target/riscv/cpu-layout.js';
 import { RiscvTarget } from '../target/riscv/riscv-target.js';
+import { ForkEmulation } from './fork-emulation.js';
 import { GuestMemoryMap } from './guest-memory-map.js';
 import { GuestRegisters } from './guest-registers.js';
 import { HostPaths } from './host-paths.js';
@@ -84,7 +85,8 @@ export class UserMode {
   readonly logger: ExecLogger | undefined;
   /** The Wasm tiering policy, or undefined when only the interpreter runs. */
   readonly policy: TierPolicy | undefined;
-  private readonly syscalls = new SyscallDispatcher();
+  private readonly fork: ForkEmulation;
+  private readonly syscalls: SyscallDispatcher;
   private readonly log: (text: string) => void;
   private image: ProcessImage | null = null;
 
@@ -112,6 +114,15 @@ export class UserMode {
       },
       hostWritten: (hostPage) => this.mmu.noteHostWrite(hostPage),
     };
+    this.fork = new ForkEmulation({
+      mem: this.mem,
+      flushTranslations: () => {
+        this.loop.flushAll();
+        this.mmu.flushAll();
+      },
+      inheritedArgs: () => this.childArgs(),
+    });
+    this.syscalls = new SyscallDispatcher((table) => this.fork.register(table));
     const paths = new HostPaths(options.sysroot ?? null, options.program);
     this.process = new UserProcess(this.map, this.regs, {
       exePath: options.program,
@@ -146,7 +157,21 @@ export class UserMode {
       throw new Error(`unexpected exit code ${code} from the execution loop at pc=0x${this.regs.pc.toString(16)}`);
     }
     if (!p.finished) this.deliverSignals();
+    // An emulated fork child that ended hands control back to its parent.
+    if (p.finished && this.fork.finishChild(p)) this.deliverSignals();
     return !p.finished;
+  }
+
+  /** Options a program started by execve inherits. */
+  private childArgs(): string[] {
+    const o = this.options;
+    const args: string[] = [];
+    if (o.sysroot) args.push('-L', o.sysroot);
+    const t = o.tier;
+    if (t && t.kind !== 'interp') {
+      args.push('-accel', `tcg,tier=${t.kind}${t.threshold ? `,thresh=${t.threshold}` : ''}${t.maxInstances ? `,max-instances=${t.maxInstances}` : ''}`);
+    }
+    return args;
   }
 
   /** Run to completion synchronously. */

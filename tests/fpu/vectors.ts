@@ -58,10 +58,6 @@ export function loadVectors(): VectorSection[] {
   return sections;
 }
 
-export function isDouble(op: string): boolean {
-  return op.endsWith('.d') && !op.startsWith('fcvt.s.') || op.startsWith('fcvt.d.') && op !== 'fcvt.d.s' ? true : op === 'fcvt.s.d';
-}
-
 const scratch = new DataView(new ArrayBuffer(8));
 
 export function bitsToDouble(bits: bigint): number {

@@ -55,7 +55,13 @@ function randomProgram(rng: Rng, helpers: HelperTable): IRFunction {
       pendingLabels.push(label);
       continue;
     }
-    const opc = pick(VALUE_OPS);
+    if (r === 4) {
+      // bump_globals writes g1 and h1 behind the optimizer's back.
+      fn.ops.push({ opc: Opc.call, args: [0] });
+      continue;
+    }
+    // Moves are a fifth of the ops: copy propagation is where stale knowledge hides.
+    const opc = r <= 3 ? pick([Opc.mov_i32, Opc.mov_i64]) : pick(VALUE_OPS);
     const def = OP_DEFS[opc]!;
     const ins = def.inTypes.map(input);
     const outs = def.outTypes.map(output);
@@ -71,6 +77,11 @@ function randomProgram(rng: Rng, helpers: HelperTable): IRFunction {
 test('optimized random TBs compute the same globals as unoptimized ones', () => {
   const mem = new LinearMemory();
   const helpers = new HelperTable();
+  const g1 = (CPU_BASE + SAMPLE_GLOBALS[1]!.offset) >> 2, h1 = (CPU_BASE + SAMPLE_GLOBALS[5]!.offset) >> 2;
+  helpers.register({
+    name: 'bump_globals', args: [], ret: [], flags: 0,
+    fn: () => { mem.i32[g1] = (mem.i32[g1]! + 0x11) | 0; mem.i32[h1] = mem.i32[h1]! ^ 0x5a5a; },
+  });
   const tier = new InterpTier(mem, helpers, throwingSlowPath);
   const rng = new Rng(42);
   let compared = 0;

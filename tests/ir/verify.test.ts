@@ -57,6 +57,7 @@ const rejects: [string, RegExp, () => IRFunction][] = [
   ['a call with the wrong argument types', /expected i32/, () => make((b, fn) => { b.call(0, [fn.temp(G0)], [fn.temp(G1), fn.temp(G1)]); })],
   ['a call with too few operands', /args, expected 3 temps/, () => make((b, fn) => { b.call(0, [fn.temp(G0)], [fn.temp(G1)]); })],
   ['an unknown helper', /unknown helper 3/, () => make((b, fn) => { b.call(3, [], [fn.temp(G1)]); })],
+  ['a host load outside the CPU state', /outside the CPU state/, () => make((b) => { b.emit(Opc.ld_i64, G0, 0x10000, MemOp.S64); })],
   ['an unknown opcode', /unknown opcode 500/, () => make((b) => { b.emit(500 as Opc); })],
 ];
 

@@ -70,13 +70,18 @@ const interp = new InterpTier(mem, helpers, unusedSlowPath);
 interp.prepare(tb);
 const wasm = new WasmTier(mem, helpers, unusedSlowPath);
 wasm.compile([tb]);
-const runAll = (tier: InterpTier | WasmTier): void => {
+const tbNoCache = loopTb(helpers);
+tbNoCache.jump[0] = tbNoCache;
+const wasmNoCache = new WasmTier(mem, helpers, unusedSlowPath, { codegen: { cacheGlobals: false } });
+wasmNoCache.compile([tbNoCache]);
+const runAll = (tier: InterpTier | WasmTier, which = tb): void => {
   tier.budget = Number.MAX_SAFE_INTEGER;
-  while (tier.execute(tb) !== 16);
+  while (tier.execute(which) !== 16);
 };
 for (let warm = 0; warm < 2; warm++) {
   const i = timeLoop('interp', () => runAll(interp), mem);
   const w = timeLoop('wasm', () => runAll(wasm), mem);
+  timeLoop('wasm-nocache', () => runAll(wasmNoCache, tbNoCache), mem);
   if (warm === 1) console.log(`wasm/interp speed-up ${(i / w).toFixed(1)}x, saves ${(i - w).toFixed(1)} ns per execution`);
 }
 

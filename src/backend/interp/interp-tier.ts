@@ -78,6 +78,11 @@ export class InterpTier implements Tier {
     return this.pool.full;
   }
 
+  /** Constant-pool slots in use (for statistics and tests). */
+  get constPoolSlotsUsed(): number {
+    return this.pool.slotsUsed;
+  }
+
   prepare(tb: TranslationBlock): void {
     if (!tb.ir) throw new Error('interp: TB has no IR');
     tb.interpCode = encodeForInterp(tb.ir, this.pool, this.helpers);

@@ -9,7 +9,9 @@
 // Temps: TB locals become Wasm locals, constants become immediates, globals
 // are read and written in the linear memory at CPU_BASE + offset on every
 // use, so the guest state is always precise for helpers, slow paths and
-// exceptions (DESIGN.md decision 4) without any write-back.
+// exceptions (DESIGN.md decision 4) without any write-back; or, with
+// cacheGlobals, kept in locals and written back at sync points
+// (global-cache.ts).
 //
 // Labels: branches only go forward, so every label is the end of a `block`.
 // All blocks are opened at the function start, the label set last
@@ -59,7 +61,15 @@ export interface CodegenOptions {
   readonly cacheGlobals: boolean;
 }
 
-export const DEFAULT_CODEGEN_OPTIONS: CodegenOptions = { cacheGlobals: true };
+/**
+ * Globals stay in memory by default: measured with tests/wasm/bench-tier.ts
+ * (node 20, a shared 2-core machine, an 8-instruction self-looping TB),
+ * caching them in locals was no faster (20-43 ns vs 17-36 ns per TB): V8
+ * handles the loads and stores well, and entry loads plus write-backs cost
+ * as much as they save on short TBs. Revisit with whole-guest benchmarks;
+ * the cached variant is fuzzed as thoroughly as the default.
+ */
+export const DEFAULT_CODEGEN_OPTIONS: CodegenOptions = { cacheGlobals: false };
 
 export interface TbSource {
   readonly ir: IRFunction;
@@ -355,6 +365,7 @@ class TbCodegen implements EmitContext {
     this.w.call(this.env.helperFunc(helperId));
     if (!(sig.flags & HelperFlag.NO_WRITE_GLOBALS)) {
       this.pcConst = null;
+      this.cache?.loadAll();
     }
     for (let j = 0; j < nOut; j++) {
       const d = this.ir.temp(a[j]!);

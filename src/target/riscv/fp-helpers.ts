@@ -22,7 +22,7 @@ import { softAdd, softDiv, softMul, softMulAdd, softSqrt, softSub } from '../../
 import { softConvert, softFromInt } from '../../fpu/soft-convert.js';
 import { fastAdd32, fastDiv32, fastMul32, fastMulAdd32, fastSqrt32, fastSub32 } from '../../fpu/fast32.js';
 import { fastAdd64, fastDiv64, fastMul64, fastMulAdd64, fastSqrt64, fastSub64 } from '../../fpu/fast64.js';
-import { floatToInt, IntKind, intToFloat32, narrowToFloat32 } from '../../fpu/fast-convert.js';
+import { floatToInt, IntKind, integerToDouble, integerToSingle, narrowToSingle } from '../../fpu/fast-convert.js';
 import { classify32, classify64, fpEq, fpLe, fpLt, fpMinMax, MinMaxPick } from '../../fpu/compare.js';
 import { Excp, Rv } from './cpu-layout.js';
 
@@ -39,8 +39,6 @@ const FRM_W = (CPU_BASE + Rv.FRM) >> 2;
 const RM_DYNAMIC = 7;
 const BOX_HI = 0xffffffff;
 const TWO_32 = 4294967296;
-/** Integers with |hi word| below this are exact doubles (|v| < 2^53). */
-const EXACT_HI_LIMIT = 1 << 21;
 
 type BinFast = (a: number, b: number, rm: RoundingMode) => number;
 type BinSoft = (a: bigint, b: bigint, rm: RoundingMode, f: FloatFormat) => bigint;
@@ -220,7 +218,7 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
       begin();
       const a = single(0), b = single(1), c = single(2);
       let r = NaN;
-      if (rm === RoundingMode.RNE && a === a && b === b && c === c) r = fastMulAdd32(a, b, c, negProduct, negAddend);
+      if (a === a && b === b && c === c) r = fastMulAdd32(a, b, c, negProduct, negAddend, rm);
       if (r === r) returnSingle(r);
       else {
         const bits = softMulAdd(BigInt(singleBits(0)), BigInt(singleBits(1)), BigInt(singleBits(2)), negProduct, negAddend, rm, BINARY32);
@@ -237,7 +235,7 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
       const f64 = mem.f64;
       const a = f64[ARG_D]!, b = f64[ARG_D + 1]!, c = f64[ARG_D + 2]!;
       let r = NaN;
-      if (rm === RoundingMode.RNE && a === a && b === b && c === c) r = fastMulAdd64(a, b, c, negProduct, negAddend);
+      if (a === a && b === b && c === c) r = fastMulAdd64(a, b, c, negProduct, negAddend, rm);
       if (r === r) returnDouble(r);
       else returnDoubleBits(softMulAdd(doubleBig(0), doubleBig(1), doubleBig(2), negProduct, negAddend, rm, BINARY64));
       commitFlags();
@@ -344,20 +342,13 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
 
   // ---- integer -> float --------------------------------------------------
 
-  /** The integer argument as an exact double, or NaN when |v| >= 2^53 (or so) needs the exact path. */
-  function integerArg(kind: IntKind): number {
-    const lo = mem.u32[ARG_W]!;
+  /** The weight-2^32 part of the integer argument, as the type reads it (its low word is read separately). */
+  function integerHigh(kind: IntKind): number {
     switch (kind) {
-      case IntKind.I32: return lo | 0;
-      case IntKind.U32: return lo;
-      case IntKind.I64: {
-        const hi = mem.i32[ARG_W + 1]!;
-        return hi >= -EXACT_HI_LIMIT && hi < EXACT_HI_LIMIT ? hi * TWO_32 + lo : NaN;
-      }
-      case IntKind.U64: {
-        const hi = mem.u32[ARG_W + 1]!;
-        return hi < EXACT_HI_LIMIT ? hi * TWO_32 + lo : NaN;
-      }
+      case IntKind.I32: return mem.i32[ARG_W]! < 0 ? -1 : 0;
+      case IntKind.U32: return 0;
+      case IntKind.I64: return mem.i32[ARG_W + 1]!;
+      case IntKind.U64: return mem.u32[ARG_W + 1]!;
     }
   }
 
@@ -375,8 +366,7 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
     return () => {
       const rm = roundingMode(1);
       begin();
-      const v = integerArg(kind);
-      const r = v === v ? intToFloat32(v, rm) : NaN;
+      const r = integerToSingle(integerHigh(kind), mem.u32[ARG_W]!, rm);
       if (r === r) returnSingle(r);
       else returnSingleBits(softFromInt(integerArgBig(kind), rm, BINARY32));
       commitFlags();
@@ -387,8 +377,8 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
     return () => {
       const rm = roundingMode(1);
       begin();
-      const v = integerArg(kind);
-      if (v === v) returnDouble(v === 0 ? 0 : v);
+      const r = integerToDouble(integerHigh(kind), mem.u32[ARG_W]!, rm);
+      if (r === r) returnDouble(r);
       else returnDoubleBits(softFromInt(integerArgBig(kind), rm, BINARY64));
       commitFlags();
     };
@@ -409,7 +399,7 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
     const rm = roundingMode(1);
     begin();
     const a = mem.f64[ARG_D]!;
-    const r = a === a ? narrowToFloat32(a, rm) : NaN;
+    const r = a === a ? narrowToSingle(a, rm) : NaN;
     if (r === r) returnSingle(r);
     else returnSingleBits(softConvert(doubleBig(0), rm, BINARY64, BINARY32));
     commitFlags();

@@ -1,10 +1,12 @@
-// The fast path for binary32 arithmetic in roundTiesToEven. Operands are
-// binary32 values held in host doubles (exact). The host computes in double
-// and rounds to single with Math.fround: for +, -, *, / and sqrt this double
-// rounding is innocuous because 53 >= 2*24 + 2 (Figueroa's condition), so
-// the result is the correctly rounded one. What needs care is the flags:
-// inexactness is checked exactly, and results that might be tiny or overflow
-// go to the exact path. Contract as in fast64.ts: NaN means "fall back".
+// The fast path for binary32 arithmetic. Operands are binary32 values held
+// in host doubles (exact). The host computes in double and rounds to single
+// with Math.fround: for +, -, *, / and sqrt this double rounding is
+// innocuous because 53 >= 2*24 + 2 (Figueroa's condition), so the result is
+// the correctly rounded one (sums of arbitrary doubles get a midpoint check,
+// see roundSumToSingle). What needs care is the flags: inexactness and the
+// side of the exact value are computed exactly (and give the directed modes),
+// results that might be tiny or overflow go to the exact path. Contract as
+// in fast64.ts: NaN means "fall back".
 
 import { FpFlag, MIN_NORMAL_32, RoundingMode } from './format.js';
 import { roundFromNearest } from './fast-directed.js';
@@ -13,6 +15,8 @@ import { twoSumError, ulpAbove } from './exact-host.js';
 
 /** Largest finite binary32. */
 const MAX_FINITE_32 = 3.4028234663852886e38;
+/** Moves any tiny binary32 result into the normal range without leaving the double range. */
+const TININESS_SCALE = 2 ** 64;
 /** A binary32 value's spacing is its binary64 spacing times 2^(52 - 23). */
 const SPACING_32_PER_64 = 2 ** 29;
 
@@ -39,6 +43,15 @@ export function roundToSingle(x: number, rm: RoundingMode): number {
   const r = Math.fround(x);
   if (r === x) return r;
   const d = x - r;
+  if (rm === RoundingMode.RNE && Math.abs(r) <= MIN_NORMAL_32) {
+    // fround rounds exact x onto the subnormal grid correctly. Tininess is
+    // judged after rounding with an unbounded exponent: scaled by 2^64 into
+    // the normal range (or still below it, then surely tiny), x rounds as if
+    // the exponent range had no floor.
+    const tiny = Math.abs(Math.fround(x * TININESS_SCALE)) < MIN_NORMAL_32 * TININESS_SCALE;
+    fpStatus.raise(tiny ? FpFlag.NX | FpFlag.UF : FpFlag.NX);
+    return r;
+  }
   const tie = rm === RoundingMode.RMM && (d > 0) === (r > 0) && r - r === 0 && r !== 0 &&
     Math.abs(d) === (ulpAbove(r) * SPACING_32_PER_64) / 2;
   return accept32(r, d, tie, rm);

@@ -1,6 +1,8 @@
-// The fast path for binary64 arithmetic in roundTiesToEven (QEMU's
-// "hardfloat" idea): compute on the host, and accept the host result only
-// when it is provably the correctly rounded one with exactly known flags.
+// The fast path for binary64 arithmetic (QEMU's "hardfloat" idea, taken
+// further): compute on the host, and accept the host result only when it is
+// provably the correctly rounded one with exactly known flags. The host
+// rounds to nearest-even; error-free transformations give the exact side of
+// the true value, from which the directed modes follow (fast-directed.ts).
 // Each function takes non-NaN operands and returns the result, or NaN to say
 // "not decided here: take the exact software path". Flags are raised only
 // when a result is returned, so a fallback never leaves stray flags.

@@ -64,8 +64,14 @@ export function nanResult(f: FloatFormat, ...operands: Unpacked[]): bigint {
   return f.defaultNaN;
 }
 
+/** Bits in the leading hex digit 0..f. */
+const HEX_DIGIT_BITS = [0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4];
+
+/** Number of significant bits of x >= 0 (hex is a quarter of the binary string's length). */
 export function bitLength(x: bigint): number {
-  return x === 0n ? 0 : x.toString(2).length;
+  if (x < 0x100000000n) return x === 0n ? 0 : 32 - Math.clz32(Number(x));
+  const hex = x.toString(16);
+  return (hex.length - 1) * 4 + HEX_DIGIT_BITS[parseInt(hex[0]!, 16)]!;
 }
 
 /** Result of roundInteger: the rounded magnitude and whether anything was lost. */

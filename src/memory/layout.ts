@@ -49,6 +49,10 @@ export const Cpu = {
   HELPER_ARGS: 48,
   /** i32: TB flags the target computed for the current TB (privilege, FS, ...). */
   TB_FLAGS: 112,
+  /** i32: the Wasm tier's slice budget, handed into and back out of generated code. */
+  WASM_BUDGET: 116,
+  /** i32: module-local index of the TB that generated code ran last (Wasm tier). */
+  WASM_LAST_TB: 120,
 } as const;
 
 export const HELPER_ARG_SLOTS = 8;

@@ -83,6 +83,8 @@ export type OpenFile =
        */
       seekable: boolean;
       pos: number;
+      /** Known at open, so reads need no extra fstat to answer EISDIR. */
+      isDir: boolean;
     }
   | { kind: 'pipe'; refs: number; flags: number; pipe: PipeBuffer; readEnd: boolean };
 
@@ -167,13 +169,15 @@ export class FdTable {
 /** A description for a freshly opened host fd; seekability decides how reads and writes are positioned. */
 export function hostFile(hostFd: number, flags: number, hostPath: string): OpenFile {
   let seekable = false;
+  let isDir = false;
   try {
     const st = fs.fstatSync(hostFd);
-    seekable = st.isFile() || st.isBlockDevice() || st.isDirectory();
+    isDir = st.isDirectory();
+    seekable = st.isFile() || st.isBlockDevice() || isDir;
   } catch {
     // A closed stdio fd: reads and writes will report EBADF from the host.
   }
-  return { kind: 'host', refs: 1, flags, hostFd, hostPath, dirEntries: null, dirPos: 0, seekable, pos: 0 };
+  return { kind: 'host', refs: 1, flags, hostFd, hostPath, dirEntries: null, dirPos: 0, seekable, pos: 0, isDir };
 }
 
 function release(file: OpenFile): void {

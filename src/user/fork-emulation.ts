@@ -13,12 +13,13 @@
 // waiting for its parent (or a sibling still to come) would wait forever.
 
 import { spawnSync, StdioOptions } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LinearMemory } from '../memory/linear-memory.js';
-import { Errno } from './errno.js';
+import { EM_RISCV } from './elf.js';
+import { Errno, hostErrorToErrno } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
 import { MapSnapshot } from './guest-memory-map.js';
 import { Reg } from './guest-registers.js';
@@ -186,10 +187,14 @@ export class ForkEmulation {
       const eq = e.indexOf('=');
       if (eq > 0) env[e.slice(0, eq)] = e.slice(eq + 1);
     }
+    // RISC-V programs run under a new wemu-riscv64; anything else (host
+    // programs, scripts) runs natively, as the host kernel would run it for qemu-user.
     const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'wemu-riscv64');
-    const args = [cli, ...this.host.inheritedArgs(), '-0', argv[0] ?? hostPath, hostPath, ...argv.slice(1)];
-    const r = spawnSync(process.execPath, args, { stdio, env, input, maxBuffer: MAX_CAPTURE });
-    if (r.error) return -Errno.ENOEXEC;
+    const [file, args] = isRiscvElf(hostPath)
+      ? [process.execPath, [cli, ...this.host.inheritedArgs(), '-0', argv[0] ?? hostPath, hostPath, ...argv.slice(1)]]
+      : [hostPath, argv.slice(1)];
+    const r = spawnSync(file, args, { stdio, env, input, maxBuffer: MAX_CAPTURE, argv0: argv[0] });
+    if (r.error) return hostErrorToErrno(r.error);
     for (const [fd, file] of captures.entries()) {
       const data = fd === 1 ? r.stdout : fd === 2 ? r.stderr : null;
       if (file && file.kind === 'pipe' && data && data.length > 0) file.pipe.chunks.push(new Uint8Array(data));
@@ -199,6 +204,20 @@ export class ForkEmulation {
     else p.exitStatus = r.status ?? 0;
     return NO_RESULT;
   }
+}
+
+function isRiscvElf(hostPath: string): boolean {
+  const head = new Uint8Array(20);
+  let fd = -1;
+  try {
+    fd = openSync(hostPath, 'r');
+    if (readSync(fd, head, 0, 20, 0) < 20) return false;
+  } catch {
+    return false;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+  return head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46 && (head[18]! | (head[19]! << 8)) === EM_RISCV;
 }
 
 function fsExists(hostPath: string): boolean {

@@ -33,7 +33,7 @@ export interface OutputSinks {
 export function readFile(file: OpenFile, buf: Uint8Array, position: number | null): number {
   if ((file.flags & OpenFlag.ACCMODE) === OpenFlag.WRONLY) return -Errno.EBADF;
   if (file.kind === 'pipe') return readPipe(file, buf);
-  if (file.dirEntries !== null || isDirectory(file)) return -Errno.EISDIR;
+  if (file.isDir) return -Errno.EISDIR;
   const usePos = position ?? (file.seekable ? file.pos : null);
   for (;;) {
     try {
@@ -86,15 +86,6 @@ function fileSize(file: OpenFile & { kind: 'host' }): number {
     return fs.fstatSync(file.hostFd).size;
   } catch {
     return file.pos;
-  }
-}
-
-function isDirectory(file: OpenFile & { kind: 'host' }): boolean {
-  if (!file.seekable) return false;
-  try {
-    return fs.fstatSync(file.hostFd).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -40,6 +40,9 @@ export class UserProcess {
   /** set_tid_address: cleared (and futex-woken) at thread exit; kept for completeness. */
   clearChildTid = 0;
   robustList = 0;
+  /** ITIMER_REAL: when SIGALRM is due (performance.now() ms, 0 = disarmed) and its reload interval. */
+  alarmDeadlineMs = 0;
+  alarmIntervalMs = 0;
   /** rt_sigsuspend's caller mask: what the next signal frame saves instead of the temporary mask. */
   suspendRestoreMask: bigint | null = null;
   /** Set by exit/exit_group: the guest's exit status. */

@@ -29,6 +29,7 @@ export const SaFlag = {
 /** si_code values. */
 export const SiCode = {
   USER: 0,
+  KERNEL: 0x80,
   TKILL: -6,
   SEGV_MAPERR: 1,
   SEGV_ACCERR: 2,

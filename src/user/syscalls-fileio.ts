@@ -113,7 +113,7 @@ function doLseek(p: UserProcess, fd: number, offset: bigint, whence: number): nu
   const file = fileOf(p, fd);
   if (!file) return -Errno.EBADF;
   if (file.kind !== 'host' || !file.seekable) return -Errno.ESPIPE;
-  if (file.dirEntries !== null || fs.fstatSync(file.hostFd).isDirectory()) {
+  if (file.isDir) {
     // Directories: only rewinding (and telling) makes sense for our listing cursor.
     if (whence === 0) file.dirPos = Number(offset);
     else if (whence !== 1) return -Errno.EINVAL;

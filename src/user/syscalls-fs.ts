@@ -193,7 +193,76 @@ function doGetcwd(p: UserProcess, buf: number, size: number): number {
   return p.map.write(buf, cwd) ? cwd.length : -Errno.EFAULT;
 }
 
+/** struct statfs (asm-generic, 64-bit words): 120 bytes. */
+function encodeStatfs(host: string): Uint8Array | number {
+  let st: fs.BigIntStatsFs;
+  try {
+    st = fs.statfsSync(host, { bigint: true });
+  } catch (e) {
+    return hostErrorToErrno(e);
+  }
+  const out = new Uint8Array(120);
+  const dv = new DataView(out.buffer);
+  const words = [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree];
+  words.forEach((w, i) => dv.setBigUint64(i * 8, BigInt.asUintN(64, w), true));
+  dv.setBigUint64(64, 255n, true); // f_namelen: Node does not report it; 255 is every common filesystem's
+  dv.setBigUint64(72, BigInt.asUintN(64, st.bsize), true); // f_frsize
+  return out;
+}
+
+const UTIME_NOW = (1 << 30) - 1;
+const UTIME_OMIT = (1 << 30) - 2;
+
+/** utimensat: times in seconds for Node, with UTIME_NOW / UTIME_OMIT resolved. */
+function doUtimensat(p: UserProcess): number {
+  const dirfd = p.argInt(0), pathAddr = p.argNum(1), timesAddr = p.argNum(2), flags = p.argInt(3);
+  let target: { path: string } | { fd: number };
+  if (pathAddr === 0) {
+    const file = p.fds.get(dirfd);
+    if (!file) return -Errno.EBADF;
+    if (file.kind !== 'host') return -Errno.EINVAL;
+    target = { fd: file.hostFd };
+  } else {
+    const host = resolveAt(p, dirfd, p.map.readCString(pathAddr, 4096));
+    if (typeof host === 'number') return host;
+    target = { path: host };
+  }
+  const now = Date.now() / 1000;
+  let times: [number, number] = [now, now];
+  if (timesAddr !== 0) {
+    const raw = p.map.read(timesAddr, 32);
+    if (!raw) return -Errno.EFAULT;
+    const dv = new DataView(raw.buffer);
+    const current = (): fs.Stats => ('fd' in target ? fs.fstatSync(target.fd) : fs.statSync(target.path));
+    times = [0, 1].map((i) => {
+      const sec = Number(dv.getBigInt64(i * 16, true)), nsec = Number(dv.getBigInt64(i * 16 + 8, true));
+      if (nsec === UTIME_NOW) return now;
+      if (nsec === UTIME_OMIT) return (i === 0 ? current().atimeMs : current().mtimeMs) / 1000;
+      return sec + nsec / 1e9;
+    }) as [number, number];
+  }
+  return hostCall(() => {
+    if ('fd' in target) fs.futimesSync(target.fd, times[0], times[1]);
+    else if (flags & AT_SYMLINK_NOFOLLOW) fs.lutimesSync(target.path, times[0], times[1]);
+    else fs.utimesSync(target.path, times[0], times[1]);
+  });
+}
+
 export function registerFsSyscalls(t: SyscallTable): void {
+  t.set(Sys.utimensat, doUtimensat);
+  t.set(Sys.statfs, (p) => {
+    const host = resolveAt(p, AT_FDCWD, p.argString(0));
+    if (typeof host === 'number') return host;
+    const buf = encodeStatfs(host);
+    return typeof buf === 'number' ? buf : p.map.write(p.argNum(1), buf) ? 0 : -Errno.EFAULT;
+  });
+  t.set(Sys.fstatfs, (p) => {
+    const file = p.fds.get(p.argInt(0));
+    if (!file) return -Errno.EBADF;
+    // Node has no fstatfs: ask about the path the fd was opened by (inherited fds: the root).
+    const buf = encodeStatfs(file.kind === 'host' && file.hostPath !== '' ? file.hostPath : '/');
+    return typeof buf === 'number' ? buf : p.map.write(p.argNum(1), buf) ? 0 : -Errno.EFAULT;
+  });
   t.set(Sys.fstat, (p) => {
     const file = p.fds.get(p.argInt(0));
     return file ? putStat(p, statFile(file), p.argNum(1)) : -Errno.EBADF;

@@ -8,6 +8,7 @@ import { NO_RESULT, SyscallTable, UserProcess } from './process.js';
 import { restoreRtFrame } from './signal-frame.js';
 import { NSIG, Sig, SiCode, SS_DISABLE, SS_ONSTACK, UNBLOCKABLE } from './signals.js';
 import { Sys } from './syscall-numbers.js';
+import { waitForAlarm } from './syscalls-time.js';
 
 const SIGSET_SIZE = 8;
 const How = { BLOCK: 0, UNBLOCK: 1, SETMASK: 2 } as const;
@@ -123,8 +124,9 @@ export function registerSignalSyscalls(t: SyscallTable): void {
     if (mask === null) return -Errno.EFAULT;
     const saved = p.signals.blocked;
     p.signals.setBlocked(mask);
+    // A lone thread can only be woken by its own alarm; without one, waiting would hang forever.
+    if (!p.signals.hasDeliverable()) waitForAlarm(p);
     if (!p.signals.hasDeliverable()) {
-      // Nothing can ever arrive for a lone thread: waiting would hang forever.
       p.signals.setBlocked(saved);
       return -Errno.EINTR;
     }

@@ -6,6 +6,7 @@ import { sleepMs } from './host-io.js';
 import { CLOCK_TICKS_PER_SECOND } from './initial-stack.js';
 import { SyscallTable, UserProcess } from './process.js';
 import { Sys } from './syscall-numbers.js';
+import { Sig, SiCode } from './signals.js';
 
 const Clock = { REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME_ID: 2, THREAD_CPUTIME_ID: 3, MONOTONIC_RAW: 4, REALTIME_COARSE: 5, MONOTONIC_COARSE: 6, BOOTTIME: 7 } as const;
 const TIMER_ABSTIME = 1;
@@ -60,12 +61,72 @@ function doClockNanosleep(p: UserProcess, clock: number, flags: number, reqAddr:
   const now = clockNow(clock);
   if (now === null || clock === Clock.THREAD_CPUTIME_ID) return -Errno.EINVAL;
   const wait = flags & TIMER_ABSTIME ? req - now : req;
+  // An alarm due before the sleep ends interrupts it, as the SIGALRM would.
+  const untilAlarmMs = p.alarmDeadlineMs ? p.alarmDeadlineMs - performance.now() : Infinity;
+  if (untilAlarmMs * 1e6 < Number(wait)) {
+    waitForAlarm(p);
+    const left = wait - BigInt(Math.max(0, Math.floor(untilAlarmMs * 1e6)));
+    if (remAddr && !(flags & TIMER_ABSTIME)) p.map.write(remAddr, timespec(left > 0n ? left : 0n));
+    return -Errno.EINTR;
+  }
   if (wait > 0n) sleepNs(wait);
   if (remAddr && !(flags & TIMER_ABSTIME)) p.map.write(remAddr, timespec(0n));
   return 0;
 }
 
+const ITIMER_REAL = 0;
+
+/** Raise SIGALRM if the ITIMER_REAL deadline has passed (called between slices and before blocking). */
+export function pollAlarm(p: UserProcess, now = performance.now()): void {
+  if (p.alarmDeadlineMs === 0 || now < p.alarmDeadlineMs) return;
+  p.alarmDeadlineMs = p.alarmIntervalMs > 0 ? now + p.alarmIntervalMs : 0;
+  p.signals.raise({ signo: Sig.ALRM, code: SiCode.KERNEL, addr: 0n, pid: 0, uid: 0, synchronous: false });
+}
+
+/** Sleep until the alarm is due, if one is armed (nothing else can ever wake a lone thread). */
+export function waitForAlarm(p: UserProcess): boolean {
+  if (p.alarmDeadlineMs === 0) return false;
+  sleepMs(Math.ceil(p.alarmDeadlineMs - performance.now()));
+  pollAlarm(p, Math.max(performance.now(), p.alarmDeadlineMs));
+  return true;
+}
+
+function itimerval(intervalMs: number, valueMs: number): Uint8Array {
+  const out = new Uint8Array(32);
+  const dv = new DataView(out.buffer);
+  const put = (off: number, ms: number): void => {
+    const us = Math.max(0, Math.round(ms * 1000));
+    dv.setBigInt64(off, BigInt(Math.floor(us / 1e6)), true);
+    dv.setBigInt64(off + 8, BigInt(us % 1e6), true);
+  };
+  put(0, intervalMs);
+  put(16, valueMs);
+  return out;
+}
+
+function doSetitimer(p: UserProcess): number {
+  const which = p.argInt(0), newAddr = p.argNum(1), oldAddr = p.argNum(2);
+  if (which < 0 || which > 2) return -Errno.EINVAL;
+  const remaining = p.alarmDeadlineMs ? Math.max(0, p.alarmDeadlineMs - performance.now()) : 0;
+  if (oldAddr !== 0 && !p.map.write(oldAddr, which === ITIMER_REAL ? itimerval(p.alarmIntervalMs, remaining) : new Uint8Array(32))) return -Errno.EFAULT;
+  if (newAddr === 0 || which !== ITIMER_REAL) return 0; // virtual/profiling timers are accepted and never fire
+  const raw = p.map.read(newAddr, 32);
+  if (!raw) return -Errno.EFAULT;
+  const dv = new DataView(raw.buffer);
+  const ms = (off: number): number => Number(dv.getBigInt64(off, true)) * 1000 + Number(dv.getBigInt64(off + 8, true)) / 1000;
+  const value = ms(16);
+  p.alarmIntervalMs = ms(0);
+  p.alarmDeadlineMs = value > 0 ? performance.now() + value : 0;
+  return 0;
+}
+
 export function registerTimeSyscalls(t: SyscallTable): void {
+  t.set(Sys.setitimer, doSetitimer);
+  t.set(Sys.getitimer, (p) => {
+    const remaining = p.alarmDeadlineMs ? Math.max(0, p.alarmDeadlineMs - performance.now()) : 0;
+    const v = p.argInt(0) === ITIMER_REAL ? itimerval(p.alarmIntervalMs, remaining) : new Uint8Array(32);
+    return p.map.write(p.argNum(1), v) ? 0 : -Errno.EFAULT;
+  });
   t.set(Sys.clock_gettime, (p) => {
     const ns = clockNow(p.argInt(0));
     if (ns === null) return -Errno.EINVAL;

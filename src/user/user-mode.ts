@@ -4,6 +4,7 @@
 // runs the CPU loop: slices of guest code, with system calls and signals
 // handled whenever the loop comes back with a guest exception.
 
+import * as nodePath from 'node:path';
 import { InterpTier } from '../backend/interp/interp-tier.js';
 import { EXIT_BUDGET, EXIT_EXCEPTION, ExecLoop } from '../exec/exec-loop.js';
 import { ExecLogger, LogFlag, makeLogger } from '../exec/log.js';
@@ -24,6 +25,7 @@ import { ProcessImage, setUpProcess } from './program-setup.js';
 import { dispositionOf, setupRtFrame } from './signal-frame.js';
 import { defaultAction, DefaultAction, Sig, SiCode, SigInfo, signalName } from './signals.js';
 import { SyscallDispatcher } from './syscalls.js';
+import { pollAlarm } from './syscalls-time.js';
 import { createTierPolicy, TierOptions, tierStatsLines } from './tier-choice.js';
 
 export interface UserModeOptions {
@@ -123,10 +125,12 @@ export class UserMode {
       inheritedArgs: () => this.childArgs(),
     });
     this.syscalls = new SyscallDispatcher((table) => this.fork.register(table));
-    const paths = new HostPaths(options.sysroot ?? null, options.program);
+    // Absolute now: the guest may chdir before it asks for /proc/self/exe.
+    const exeHostPath = nodePath.resolve(options.program);
+    const paths = new HostPaths(options.sysroot ?? null, exeHostPath);
     this.process = new UserProcess(this.map, this.regs, {
       exePath: options.program,
-      exeHostPath: options.program,
+      exeHostPath,
       paths,
       strace: options.strace ? (line) => this.log(line) : null,
       stdoutSink: options.stdoutSink,
@@ -156,7 +160,10 @@ export class UserMode {
     else if (code !== EXIT_BUDGET && code !== ExitCode.Requested) {
       throw new Error(`unexpected exit code ${code} from the execution loop at pc=0x${this.regs.pc.toString(16)}`);
     }
-    if (!p.finished) this.deliverSignals();
+    if (!p.finished) {
+      pollAlarm(p);
+      this.deliverSignals();
+    }
     // An emulated fork child that ended hands control back to its parent.
     if (p.finished && this.fork.finishChild(p)) this.deliverSignals();
     return !p.finished;

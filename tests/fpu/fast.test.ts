@@ -256,3 +256,40 @@ function stressArith(is64: boolean, count: number): void {
 
 test('fast binary64 add/mul/div/sqrt agree with the exact path in every rounding mode', () => stressArith(true, 20000));
 test('fast binary32 add/mul/div/sqrt agree with the exact path in every rounding mode', () => stressArith(false, 20000));
+
+import { softConvert } from '../../src/fpu/soft-convert.js';
+
+// Tiny binary32 results (subnormal or rounding to the smallest normal):
+// products and narrowed doubles, where underflow and tininess-after-rounding
+// are decided on the host.
+test('fast binary32 results near and below the normal range agree with the exact path', () => {
+  const rand = xorshift(0x5eed);
+  const failures: string[] = [];
+  let decided = 0;
+  for (let i = 0; i < 20000; i++) {
+    const bits = 1 + Math.floor(rand() * 24);
+    const a = Math.fround((Math.floor(rand() * 2 ** bits) | 1) * 2 ** Math.floor(rand() * 60 - 100) * (rand() < 0.5 ? -1 : 1));
+    const b = Math.fround((Math.floor(rand() * 2 ** 24) | 1) * 2 ** Math.floor(rand() * 40 - 40));
+    fpStatus.clear();
+    const product = fastMul32(a, b, RoundingMode.RNE);
+    const productFlags = fpStatus.flags;
+    if (product === product) {
+      decided++;
+      fpStatus.clear();
+      const want = softMul(singleToBits(a), singleToBits(b), RoundingMode.RNE, BINARY32);
+      if (want !== singleToBits(product) || productFlags !== fpStatus.flags) failures.push(`mul ${a} ${b}`);
+    }
+    const x = (rand() * 2 - 1) * 2 ** Math.floor(rand() * 40 - 160);
+    fpStatus.clear();
+    const narrowed = narrowToSingle(x, RoundingMode.RNE);
+    const narrowFlags = fpStatus.flags;
+    if (narrowed === narrowed) {
+      decided++;
+      fpStatus.clear();
+      const want = softConvert(doubleToBits(x), RoundingMode.RNE, BINARY64, BINARY32);
+      if (want !== singleToBits(narrowed) || narrowFlags !== fpStatus.flags) failures.push(`narrow ${x}`);
+    }
+  }
+  assert.equal(failures.length, 0, `${failures.length} mismatches:\n${failures.slice(0, 5).join('\n')}`);
+  assert.ok(decided > 39000, `decided only ${decided}`);
+});

@@ -83,3 +83,51 @@ test('a real static C program built with riscv64-linux-gnu-gcc', () => {
   assert.equal(r.stdout, 'hello 2 arg yes\n');
   assert.equal(r.status, 5);
 });
+
+test('fork, waitpid, system() and a pipe work through fork emulation', () => {
+  const src = path.join(tmp, 'c-fork.c');
+  const exe = path.join(tmp, 'c-fork');
+  fs.writeFileSync(src, `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void) {
+  setvbuf(stdout, 0, _IONBF, 0);
+  int fds[2]; pipe(fds);
+  pid_t child = fork();
+  if (child == 0) { write(fds[1], "via pipe", 8); _exit(9); }
+  int status; pid_t waited = waitpid(child, &status, 0);
+  char buf[16] = {0}; read(fds[0], buf, 8);
+  printf("%d %d %s\\n", waited == child, WEXITSTATUS(status), buf);
+  int r = system("exit 3");
+  printf("system %d\\n", WEXITSTATUS(r));
+  return 0;
+}
+`);
+  execFileSync('riscv64-linux-gnu-gcc', ['-static', '-O2', '-o', exe, src]);
+  const r = spawnSync(bin, [exe], { encoding: 'utf8' });
+  assert.equal(r.stdout, '1 9 via pipe\nsystem 3\n');
+  assert.equal(r.status, 0);
+});
+
+test('a dynamically linked program loads its interpreter from the -L sysroot', () => {
+  const src = path.join(tmp, 'c-dyn.c');
+  const exe = path.join(tmp, 'c-dyn');
+  fs.writeFileSync(src, `#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+int main(void) {
+  char exe[512]; ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1); exe[n > 0 ? n : 0] = 0;
+  FILE *maps = fopen("/proc/self/maps", "r"); char line[512]; int libc = 0;
+  while (fgets(line, sizeof line, maps)) if (strstr(line, "libc.so.6")) libc = 1;
+  printf("%s %d\\n", strrchr(exe, '/') + 1, libc);
+  return 0;
+}
+`);
+  execFileSync('riscv64-linux-gnu-gcc', ['-O2', '-o', exe, src]);
+  const r = spawnSync(bin, ['-L', '/usr/riscv64-linux-gnu', exe], { encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, 'c-dyn 1\n');
+  assert.equal(r.status, 0);
+});

@@ -207,3 +207,22 @@ test('background compile: the cold tier runs until the module is ready', async (
   await policy.settle();
   assert.equal(doomed.wasmCode, null);
 });
+
+test('linked TBs in different modules chain without returning to the loop', () => {
+  const { mem, helpers, tier } = setup();
+  const [a, b] = loopTbs(helpers);
+  tier.compile([a]);
+  tier.compile([b]);
+  writeReg(mem, 1, 0n);
+  writeReg(mem, 2, 3n);
+  tier.budget = 1000;
+  assert.equal(tier.execute(a), ExitCode.Chain0, 'not linked yet: back to the loop');
+  assert.equal(tier.lastTb, a);
+  a.jump[0] = b;
+  b.jump[1] = a;
+  assert.equal(tier.execute(b), DONE, 'B -> A -> B ... through the links');
+  assert.equal(readReg(mem, 1), 3n);
+  b.valid = false;
+  tier.invalidate(b);
+  assert.equal(tier.execute(a), ExitCode.Chain0, 'an invalid link is not followed');
+});

@@ -4,14 +4,15 @@
 
 import { IRFunction } from '../../src/ir/ir.js';
 import { HelperTable } from '../../src/exec/helpers.js';
+import { Cpu, CPU_BASE } from '../../src/memory/layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
 import { MemorySlowPath } from '../../src/memory/softmmu-api.js';
 import { buildModule, ModuleTbInput } from '../../src/backend/wasm/module-builder.js';
 
 export interface RunnableModule {
   run(entry: number, budget: number): number;
-  readonly budget: WebAssembly.Global;
-  readonly last: WebAssembly.Global;
+  /** Cpu.WASM_BUDGET after the last run. */
+  readonly budget: number;
   readonly exports: WebAssembly.Exports;
   readonly bytes: Uint8Array<ArrayBuffer>;
 }
@@ -39,8 +40,7 @@ export function compileTbs(tbs: readonly ModuleTbInput[], mem: LinearMemory, slo
   const ex = instance.exports;
   return {
     run: ex.run as (entry: number, budget: number) => number,
-    budget: ex.budget as WebAssembly.Global,
-    last: ex.last as WebAssembly.Global,
+    get budget(): number { return mem.i32[(CPU_BASE + Cpu.WASM_BUDGET) >> 2]!; },
     exports: ex,
     bytes: built.bytes,
   };

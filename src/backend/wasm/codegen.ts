@@ -43,8 +43,6 @@ export interface ChainTarget {
 export interface TbModuleEnv {
   readonly slowLoad: number;
   readonly slowStore: number;
-  /** Wasm global (i32, mutable): guest instructions left in the slice. */
-  readonly budgetGlobal: number;
   /** Function index of the import for helper id. */
   helperFunc(helperId: number): number;
   /** The TB of this module starting at the pc (lo, hi) with the same flags, if any. */
@@ -231,7 +229,8 @@ class TbCodegen implements EmitContext {
     const n = this.tb.icount;
     w.i32Const(0).i32Const(0).mem(Op.i64_load, 3, CPU_BASE + Cpu.INSN_COUNT).i64Const(BigInt(n)).op(Op.i64_add);
     w.mem(Op.i64_store, 3, CPU_BASE + Cpu.INSN_COUNT);
-    w.globalGet(this.env.budgetGlobal).i32Const(n).op(Op.i32_sub).globalSet(this.env.budgetGlobal);
+    w.i32Const(0).i32Const(0).mem(Op.i32_load, 2, CPU_BASE + Cpu.WASM_BUDGET).i32Const(n).op(Op.i32_sub);
+    w.mem(Op.i32_store, 2, CPU_BASE + Cpu.WASM_BUDGET);
   }
 
   private returnExit(code: number, writeBack = true): void {

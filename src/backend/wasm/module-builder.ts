@@ -7,9 +7,12 @@
 //            mem.load, mem.store  the MemorySlowPath functions
 //            h.<id>               helper <id>, () -> ()
 //   exports  run(entry: i32, budget: i32) -> i32   an ExitCode
-//            budget  (global i32) guest instructions left after run returns
-//            last    (global i32) module-local index of the TB that ran last
 //            v<k>    (global i32) 1 while TB k may be entered by a chained jump
+//   memory   Cpu.WASM_BUDGET  guest instructions left in the slice (set from
+//                             `budget`, read back by the tier after run)
+//            Cpu.WASM_LAST_TB module-local index of the TB that ran last
+// (Memory, not exported globals, for the values the tier reads after every
+// run: a Global's `value` getter cost ~10% of a guest benchmark's time.)
 //
 // Invalidation is per TB: the tier clears v<k>, and chained jumps test it.
 // Exits: a TB function returns (next TB index << 1 | goto_tb slot) or ~ExitCode.
@@ -35,8 +38,6 @@ export interface BuiltModule {
 }
 
 export const RUN_EXPORT = 'run';
-export const BUDGET_EXPORT = 'budget';
-export const LAST_EXPORT = 'last';
 export const validExport = (k: number): string => `v${k}`;
 
 const I32 = ValType.I32;
@@ -66,8 +67,6 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
   const helperFuncs = new Map<number, number>();
   for (const id of helperIds) helperFuncs.set(id, m.importFunction('h', String(id), voidFn));
 
-  const budgetGlobal = m.addGlobal(I32, true, 0);
-  const lastGlobal = m.addGlobal(I32, true, 0);
   const validGlobals = tbs.map(() => m.addGlobal(I32, true, 1));
 
   const byPc = new Map<string, ChainTarget>();
@@ -78,7 +77,7 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
 
   const tbFuncs = tbs.map((tb) => {
     const env = {
-      slowLoad, slowStore, budgetGlobal,
+      slowLoad, slowStore,
       helperFunc: (id: number): number => helperFuncs.get(id)!,
       chainTarget: (lo: number, hi: number): ChainTarget | null => byPc.get(pcKey(lo, hi, tb.flags)) ?? null,
     };
@@ -88,10 +87,8 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
   m.addTable(tbs.length);
   m.addElements(0, tbFuncs);
 
-  const run = m.addFunction(runType, [I32], genDispatcher(tbFnType, budgetGlobal, lastGlobal));
+  const run = m.addFunction(runType, [I32], genDispatcher(tbFnType));
   m.addExport(RUN_EXPORT, ExternKind.Func, run);
-  m.addExport(BUDGET_EXPORT, ExternKind.Global, budgetGlobal);
-  m.addExport(LAST_EXPORT, ExternKind.Global, lastGlobal);
   validGlobals.forEach((g, k) => m.addExport(validExport(k), ExternKind.Global, g));
   return { bytes: m.finish(), helperIds };
 }
@@ -101,18 +98,19 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
  * edge is the only loop in generated code, so it is where the exit-request
  * word and the slice budget are polled (DESIGN.md decision 6).
  */
-function genDispatcher(tbFnType: number, budgetGlobal: number, lastGlobal: number): CodeWriter {
+function genDispatcher(tbFnType: number): CodeWriter {
   const ENTRY = 0, BUDGET = 1, RESULT = 2;
+  const BUDGET_AT = CPU_BASE + Cpu.WASM_BUDGET, LAST_AT = CPU_BASE + Cpu.WASM_LAST_TB;
   const w = new CodeWriter();
-  w.localGet(BUDGET).globalSet(budgetGlobal);
+  w.i32Const(0).localGet(BUDGET).mem(Op.i32_store, 2, BUDGET_AT);
   w.loop();
-  w.localGet(ENTRY).globalSet(lastGlobal);
+  w.i32Const(0).localGet(ENTRY).mem(Op.i32_store, 2, LAST_AT);
   w.localGet(ENTRY).callIndirect(tbFnType).localTee(RESULT);
   w.i32Const(0).op(Op.i32_lt_s).if_().localGet(RESULT).i32Const(-1).op(Op.i32_xor).return_().end();
   w.localGet(RESULT).i32Const(1).op(Op.i32_shr_u).localSet(ENTRY);
   // The TB stored its successor's pc into Cpu.PC, so stopping here is a clean TB boundary.
   w.i32Const(0).mem(Op.i32_load, 2, CPU_BASE + Cpu.EXIT_REQUEST);
-  w.globalGet(budgetGlobal).i32Const(0).op(Op.i32_le_s).op(Op.i32_or);
+  w.i32Const(0).mem(Op.i32_load, 2, BUDGET_AT).i32Const(0).op(Op.i32_le_s).op(Op.i32_or);
   w.if_().localGet(RESULT).i32Const(1).op(Op.i32_and).i32Const(ExitCode.Chain0).op(Op.i32_add).return_().end();
   w.br(0);
   w.end();

@@ -74,6 +74,8 @@ export class WasmTiering implements TierPolicy {
   private readonly pending = new Set<TranslationBlock>();
   private inFlight = 0;
   compileErrors = 0;
+  /** TBs whose compile failed: they stay in the cold tier. */
+  private readonly failed = new WeakSet<TranslationBlock>();
   lastCompileError: unknown = null;
 
   constructor(opts: TieringOptions) {
@@ -98,7 +100,7 @@ export class WasmTiering implements TierPolicy {
         this.wasm.compile(this.region(tb, 0));
         return tb.wasmCode !== null ? this.wasm : this.interp;
       case 'auto':
-        if (tb.execCount < this.thresh) return this.interp;
+        if (tb.execCount < this.thresh || this.failed.has(tb)) return this.interp;
         // Half the threshold: the rest of a loop is entered about as often, give or take its exits.
         if (!this.pending.has(tb)) for (const hot of this.region(tb, this.thresh >> 1)) this.enqueue(hot);
         this.compileQueue();
@@ -138,7 +140,7 @@ export class WasmTiering implements TierPolicy {
       const visit = (n: TranslationBlock | null): void => {
         if (n === null || seen.has(n) || out.length >= this.maxBatch) return;
         seen.add(n);
-        if (n.valid && n.ir !== null && n.wasmCode === null && n.execCount >= minCount && !this.pending.has(n)) out.push(n);
+        if (n.valid && n.ir !== null && n.wasmCode === null && n.execCount >= minCount && !this.pending.has(n) && !this.failed.has(n)) out.push(n);
       };
       visit(t.jump[0]);
       visit(t.jump[1]);
@@ -159,7 +161,15 @@ export class WasmTiering implements TierPolicy {
     if (batch.length === 0) return;
     if (!this.background) {
       for (const t of batch) this.pending.delete(t);
-      this.wasm.compile(batch);
+      try {
+        this.wasm.compile(batch);
+      } catch (err) {
+        // A code generator bug: keep the guest running in the cold tier, and
+        // don't retry these TBs (tier=wasm, for testing, lets errors through).
+        this.compileErrors++;
+        this.lastCompileError = err;
+        for (const t of batch) this.failed.add(t);
+      }
       return;
     }
     this.inFlight++;
@@ -167,11 +177,18 @@ export class WasmTiering implements TierPolicy {
       this.inFlight--;
       for (const t of batch) this.pending.delete(t);
     };
-    this.wasm.compileInBackground(batch).then(done, (err: unknown) => {
+    let started: Promise<unknown>;
+    try {
+      started = this.wasm.compileInBackground(batch);
+    } catch (err) {
+      started = Promise.reject(err); // code generation itself threw
+    }
+    started.then(done, (err: unknown) => {
       // A failed compile is a code generator bug; those TBs stay in the cold tier.
       done();
       this.compileErrors++;
       this.lastCompileError = err;
+      for (const t of batch) this.failed.add(t);
     });
   }
 }

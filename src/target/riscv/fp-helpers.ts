@@ -155,15 +155,30 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
 
   // ---- arithmetic --------------------------------------------------------
 
+  // A NaN operand decides the result alone (the canonical NaN), so the
+  // helpers settle it without the exact path: NV for a signaling operand,
+  // or (fused multiply-add) for inf * 0 even beside a quiet NaN addend.
+  function nanOperands(invalid: boolean): void {
+    if (invalid) fpStatus.raise(FpFlag.NV);
+  }
+
+  function infTimesZero(a: number, b: number): boolean {
+    return (a === 0 && (b === Infinity || b === -Infinity)) || (b === 0 && (a === Infinity || a === -Infinity));
+  }
+
   function binary32(fast: BinFast, soft: BinSoft): () => void {
     return () => {
       const rm = roundingMode(2);
       begin();
       const a = single(0), b = single(1);
-      let r = NaN;
-      if (a === a && b === b) r = fast(a, b, rm);
-      if (r === r) returnSingle(r);
-      else returnSingleBits(soft(BigInt(singleBits(0)), BigInt(singleBits(1)), rm, BINARY32));
+      if (a !== a || b !== b) {
+        nanOperands(singleSignaling(0) || singleSignaling(1));
+        returnSingleBits(DEFAULT_NAN_32);
+      } else {
+        const r = fast(a, b, rm);
+        if (r === r) returnSingle(r);
+        else returnSingleBits(soft(BigInt(singleBits(0)), BigInt(singleBits(1)), rm, BINARY32));
+      }
       commitFlags();
     };
   }
@@ -172,12 +187,15 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
     return () => {
       const rm = roundingMode(2);
       begin();
-      const f64 = mem.f64;
-      const a = f64[ARG_D]!, b = f64[ARG_D + 1]!;
-      let r = NaN;
-      if (a === a && b === b) r = fast(a, b, rm);
-      if (r === r) returnDouble(r);
-      else returnDoubleBits(soft(doubleBig(0), doubleBig(1), rm, BINARY64));
+      const a = mem.f64[ARG_D]!, b = mem.f64[ARG_D + 1]!;
+      if (a !== a || b !== b) {
+        nanOperands(doubleSignaling(0) || doubleSignaling(1));
+        returnDefaultNaN64();
+      } else {
+        const r = fast(a, b, rm);
+        if (r === r) returnDouble(r);
+        else returnDoubleBits(soft(doubleBig(0), doubleBig(1), rm, BINARY64));
+      }
       commitFlags();
     };
   }
@@ -195,20 +213,28 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
     const rm = roundingMode(1);
     begin();
     const a = single(0);
-    let r = NaN;
-    if (a === a) r = fastSqrt32(a, rm);
-    if (r === r) returnSingle(r);
-    else returnSingleBits(softSqrt(BigInt(singleBits(0)), rm, BINARY32));
+    if (a !== a) {
+      nanOperands(singleSignaling(0));
+      returnSingleBits(DEFAULT_NAN_32);
+    } else {
+      const r = fastSqrt32(a, rm);
+      if (r === r) returnSingle(r);
+      else returnSingleBits(softSqrt(BigInt(singleBits(0)), rm, BINARY32));
+    }
     commitFlags();
   });
   def('fsqrt_d', UN, true, () => {
     const rm = roundingMode(1);
     begin();
     const a = mem.f64[ARG_D]!;
-    let r = NaN;
-    if (a === a) r = fastSqrt64(a, rm);
-    if (r === r) returnDouble(r);
-    else returnDoubleBits(softSqrt(doubleBig(0), rm, BINARY64));
+    if (a !== a) {
+      nanOperands(doubleSignaling(0));
+      returnDefaultNaN64();
+    } else {
+      const r = fastSqrt64(a, rm);
+      if (r === r) returnDouble(r);
+      else returnDoubleBits(softSqrt(doubleBig(0), rm, BINARY64));
+    }
     commitFlags();
   });
 
@@ -217,12 +243,16 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
       const rm = roundingMode(3);
       begin();
       const a = single(0), b = single(1), c = single(2);
-      let r = NaN;
-      if (a === a && b === b && c === c) r = fastMulAdd32(a, b, c, negProduct, negAddend, rm);
-      if (r === r) returnSingle(r);
-      else {
-        const bits = softMulAdd(BigInt(singleBits(0)), BigInt(singleBits(1)), BigInt(singleBits(2)), negProduct, negAddend, rm, BINARY32);
-        returnSingleBits(bits);
+      if (a !== a || b !== b || c !== c) {
+        nanOperands(singleSignaling(0) || singleSignaling(1) || singleSignaling(2) || infTimesZero(a, b));
+        returnSingleBits(DEFAULT_NAN_32);
+      } else {
+        const r = fastMulAdd32(a, b, c, negProduct, negAddend, rm);
+        if (r === r) returnSingle(r);
+        else {
+          const [x, y, z] = [BigInt(singleBits(0)), BigInt(singleBits(1)), BigInt(singleBits(2))];
+          returnSingleBits(softMulAdd(x, y, z, negProduct, negAddend, rm, BINARY32));
+        }
       }
       commitFlags();
     };
@@ -234,10 +264,14 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
       begin();
       const f64 = mem.f64;
       const a = f64[ARG_D]!, b = f64[ARG_D + 1]!, c = f64[ARG_D + 2]!;
-      let r = NaN;
-      if (a === a && b === b && c === c) r = fastMulAdd64(a, b, c, negProduct, negAddend, rm);
-      if (r === r) returnDouble(r);
-      else returnDoubleBits(softMulAdd(doubleBig(0), doubleBig(1), doubleBig(2), negProduct, negAddend, rm, BINARY64));
+      if (a !== a || b !== b || c !== c) {
+        nanOperands(doubleSignaling(0) || doubleSignaling(1) || doubleSignaling(2) || infTimesZero(a, b));
+        returnDefaultNaN64();
+      } else {
+        const r = fastMulAdd64(a, b, c, negProduct, negAddend, rm);
+        if (r === r) returnDouble(r);
+        else returnDoubleBits(softMulAdd(doubleBig(0), doubleBig(1), doubleBig(2), negProduct, negAddend, rm, BINARY64));
+      }
       commitFlags();
     };
   }
@@ -399,9 +433,14 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
     const rm = roundingMode(1);
     begin();
     const a = mem.f64[ARG_D]!;
-    const r = a === a ? narrowToSingle(a, rm) : NaN;
-    if (r === r) returnSingle(r);
-    else returnSingleBits(softConvert(doubleBig(0), rm, BINARY64, BINARY32));
+    if (a !== a) {
+      nanOperands(doubleSignaling(0));
+      returnSingleBits(DEFAULT_NAN_32);
+    } else {
+      const r = narrowToSingle(a, rm);
+      if (r === r) returnSingle(r);
+      else returnSingleBits(softConvert(doubleBig(0), rm, BINARY64, BINARY32));
+    }
     commitFlags();
   });
   def('fcvt_d_s', UN, true, () => {
@@ -410,7 +449,7 @@ export function registerFpHelpers(helpers: HelperTable, mem: LinearMemory): void
     const a = single(0);
     if (a === a) returnDouble(a);
     else {
-      if (singleSignaling(0)) fpStatus.raise(FpFlag.NV);
+      nanOperands(singleSignaling(0));
       returnDefaultNaN64();
     }
     commitFlags();

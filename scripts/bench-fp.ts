@@ -82,3 +82,5 @@ bench('fcvt_d_l', 1, 0, () => [0, Math.floor(random() * 2 ** 32)]);
 bench('fcvt_s_d', 1, 0, d);
 bench('feq_d', 2, 0, d);
 bench('fclass_d', 1, 0, d);
+// The exact path, for scale: products far outside the host-checked range.
+bench('fmul_d', 2, 0, () => doubleWords(randomDouble() * 2 ** -540));

@@ -9,6 +9,7 @@ import { Sys, SYSCALL_NAMES } from './syscall-numbers.js';
 import { registerFileIoSyscalls } from './syscalls-fileio.js';
 import { AT_FDCWD, registerFsSyscalls } from './syscalls-fs.js';
 import { registerMemorySyscalls } from './syscalls-memory.js';
+import { registerPollSyscalls } from './syscalls-poll.js';
 import { registerProcessSyscalls } from './syscalls-process.js';
 import { registerSignalSyscalls } from './syscalls-signals.js';
 import { registerTimeSyscalls } from './syscalls-time.js';
@@ -21,6 +22,7 @@ export function buildSyscallTable(): SyscallTable {
   registerTimeSyscalls(t);
   registerProcessSyscalls(t);
   registerSignalSyscalls(t);
+  registerPollSyscalls(t);
   return t;
 }
 

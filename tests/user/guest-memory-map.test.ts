@@ -161,3 +161,21 @@ test('host-side writes report the touched host pages (for code invalidation)', (
   map.write(a + 8191, new Uint8Array([65]));
   assert.equal(map.readCString(a + 8192 - 1), null, 'unterminated at the end of the mapping');
 });
+
+test('fork snapshot/restore brings back the parent map and frees only child pages', () => {
+  const { map, pages } = setup();
+  const a = map.mmap(0, 2 * 4096, RW, ANON);
+  map.write(a, new Uint8Array([1]));
+  const parentRegions = map.listRegions();
+  const inUse = pages.bytesInUse;
+  const snap = map.snapshot();
+  // The child unmaps the parent's page, maps and touches its own.
+  map.munmap(a, 2 * 4096);
+  const b = map.mmap(0, 4096, RW, ANON);
+  map.write(b, new Uint8Array([2]));
+  assert.equal(pages.bytesInUse, inUse + 4096, "the parent's freed page is held back, not reused");
+  map.restore(snap);
+  assert.deepEqual(map.listRegions(), parentRegions);
+  assert.deepEqual(map.read(a, 1), new Uint8Array([1]), 'the parent page still backs its address');
+  assert.equal(pages.bytesInUse, inUse, "the child's page went back to the allocator");
+});

@@ -226,3 +226,29 @@ test('linked TBs in different modules chain without returning to the loop', () =
   tier.invalidate(b);
   assert.equal(tier.execute(a), ExitCode.Chain0, 'an invalid link is not followed');
 });
+
+test('goto_ptr finds a valid TB of the same module by pc, else returns Next', () => {
+  const { mem, helpers, tier } = setup();
+  const jumper = newTb(helpers); // pc = r4; goto_ptr
+  jumper.b.insnStart(0x4000n);
+  jumper.b.mov(jumper.b.global(G_PC), jumper.b.global(gR(4)));
+  jumper.b.gotoPtr();
+  const j = new TranslationBlock(0x4000, 0, 0, 1, 4, [], jumper.fn);
+  const c = otherTb(helpers); // r3 += 1, exit DONE
+  tier.compile([j, c]);
+  writeReg(mem, 3, 0n);
+  tier.budget = 100;
+  writeReg(mem, 4, BigInt(C_PC));
+  assert.equal(tier.execute(j), DONE, 'continued into C inside Wasm');
+  assert.equal(readReg(mem, 3), 1n);
+  assert.equal(tier.lastTb, c);
+  writeReg(mem, 4, 0x7777n);
+  assert.equal(tier.execute(j), ExitCode.Next, 'unknown pc: back to the loop');
+  assert.equal(readCpu64(mem, Cpu.PC), 0x7777n);
+  assert.equal(tier.lastTb, j);
+  c.valid = false;
+  tier.invalidate(c);
+  writeReg(mem, 4, BigInt(C_PC));
+  assert.equal(tier.execute(j), ExitCode.Next, 'an invalid TB is not found');
+  assert.equal(readReg(mem, 3), 1n);
+});

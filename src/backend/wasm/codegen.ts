@@ -47,7 +47,15 @@ export interface TbModuleEnv {
   helperFunc(helperId: number): number;
   /** The TB of this module starting at the pc (lo, hi) with the same flags, if any. */
   chainTarget(pcLo: number, pcHi: number): ChainTarget | null;
+  /** True if the dispatcher looks goto_ptr targets up among the module's TBs. */
+  readonly gotoPtrLookup: boolean;
 }
+
+/**
+ * What a TB function returns (as ~GOTO_PTR_LOOKUP) to have the dispatcher
+ * find the TB at Cpu.PC among the module's TBs. Not an ExitCode value.
+ */
+export const GOTO_PTR_LOOKUP = 0x4000_0000;
 
 export interface TbCode {
   readonly code: CodeWriter;
@@ -99,6 +107,7 @@ class TbCodegen implements EmitContext {
   private pcConst: bigint | null = null;
   private readonly memFns: GuestMemoryFns;
   private readonly cache: GlobalCache | null;
+  private readonly hasCalls: boolean;
 
   constructor(private readonly tb: TbSource, private readonly env: TbModuleEnv, options: CodegenOptions) {
     this.ir = tb.ir;
@@ -106,6 +115,7 @@ class TbCodegen implements EmitContext {
     this.curPc = pcBig(tb.pcLo, tb.pcHi);
     // The memory slow path reads guest state only through Cpu.PC (and may raise): write back first.
     this.memFns = { slowLoad: env.slowLoad, slowStore: env.slowStore, storePc: () => { this.cache?.writeBack(); this.storePc(); } };
+    this.hasCalls = this.ir.ops.some((op) => op.opc === Opc.call);
     this.cache = options.cacheGlobals ? new GlobalCache(this.ir, this.w, (t) => this.newLocal(t)) : null;
   }
 
@@ -338,7 +348,9 @@ class TbCodegen implements EmitContext {
         this.returnExit(a[0]!);
         return;
       case Opc.goto_ptr:
-        this.returnExit(ExitCode.Next);
+        // Only a TB without helper calls is sure to leave the TB flags (privilege, ...) as they were
+        // at its entry, which the dispatcher's lookup assumes.
+        this.returnExit(this.env.gotoPtrLookup && !this.hasCalls ? GOTO_PTR_LOOKUP : ExitCode.Next);
         return;
       case Opc.goto_tb:
         return this.genGotoTb(a[0]!);

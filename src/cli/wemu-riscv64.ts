@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { logItemNames } from '../exec/log.js';
 import { ProgramError } from '../user/program-setup.js';
 import { TierUnavailableError } from '../user/tier-choice.js';
+import { signalDescription } from '../user/signals.js';
 import { UserMode, UserModeResult } from '../user/user-mode.js';
 import { CliOptions, guestEnvironment, parseCommandLine, USAGE, UsageError } from './user-args.js';
 
@@ -123,7 +124,14 @@ export async function runCli(args: readonly string[]): Promise<number> {
   }
   um.process.fds.closeAll();
   if (opts.tbStats) log(um.statsReport());
-  if (result.signal !== null) dieOfSignal(result);
+  if (result.signal !== null) {
+    // Linux's shell would say "Segmentation fault" here; we are the shell's
+    // child, so say it ourselves, in the words of newer QEMUs (7.2 prints it
+    // only when it has written a core file, which it never does for riscv64).
+    // No core file is written.
+    if (result.coreDump) writeAll(2, `${NAME}: uncaught target signal ${result.signal} (${signalDescription(result.signal)})\n`);
+    dieOfSignal(result);
+  }
   return result.exitCode;
 }
 

@@ -153,3 +153,14 @@ const SIGNAL_NAMES = [
 export function signalName(sig: number): string {
   return SIGNAL_NAMES[sig] ?? `SIGRT${sig - 32}`;
 }
+
+/** strsignal()'s text for the signals whose default action dumps core. */
+const CORE_SIGNAL_TEXT: Record<number, string> = {
+  3: 'Quit', 4: 'Illegal instruction', 5: 'Trace/breakpoint trap', 6: 'Aborted', 7: 'Bus error',
+  8: 'Floating point exception', 11: 'Segmentation fault', 24: 'CPU time limit exceeded',
+  25: 'File size limit exceeded', 31: 'Bad system call',
+};
+
+export function signalDescription(sig: number): string {
+  return CORE_SIGNAL_TEXT[sig] ?? signalName(sig);
+}

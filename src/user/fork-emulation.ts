@@ -27,8 +27,9 @@ import { NO_RESULT, SyscallResult, SyscallTable, UserProcess } from './process.j
 import { Sig, SiCode, SignalState } from './signals.js';
 import { Sys } from './syscall-numbers.js';
 import { resolveAt } from './syscalls-fs.js';
+import { Clone, cloneThread } from './syscalls-threads.js';
+import { ThreadGroup } from './threads.js';
 
-const Clone = { VM: 0x100, VFORK: 0x4000, THREAD: 0x10000, PARENT_SETTID: 0x100000, CHILD_CLEARTID: 0x200000, CHILD_SETTID: 0x1000000 } as const;
 const CSIGNAL = 0xff;
 const WNOHANG = 1;
 /** Emulated children get pids from here up: clear of the host's own low pids. */
@@ -45,6 +46,7 @@ interface SavedParent {
   signals: SignalState;
   pid: number;
   ppid: number;
+  threads: ThreadGroup;
   childPid: number;
 }
 
@@ -82,7 +84,7 @@ export class ForkEmulation {
 
   private clone(p: UserProcess): SyscallResult {
     const flags = p.argInt(0);
-    if (flags & Clone.THREAD) return -Errno.ENOSYS; // threads: not in a single-threaded emulator
+    if (flags & Clone.THREAD) return cloneThread(p);
     if ((flags & CSIGNAL) !== Sig.CHLD && (flags & CSIGNAL) !== 0) return -Errno.EINVAL;
     const childPid = this.nextPid++;
     const childSp = p.argNum(1);
@@ -93,6 +95,7 @@ export class ForkEmulation {
       signals: p.signals,
       pid: p.pid,
       ppid: p.ppid,
+      threads: p.threads,
       childPid,
     });
     if (flags & Clone.PARENT_SETTID) p.map.writeU32(p.argNum(2), childPid);
@@ -100,6 +103,8 @@ export class ForkEmulation {
     p.signals = p.signals.forkCopy();
     p.ppid = p.pid;
     p.pid = childPid;
+    // Only the calling thread continues in the child (POSIX).
+    p.threads = p.threads.forkChild(childPid);
     if (flags & Clone.CHILD_SETTID) p.map.writeU32(p.argNum(4), childPid);
     if (childSp !== 0) p.regs.setX(Reg.SP, childSp);
     return 0; // the child's view; the parent gets childPid when the child is done
@@ -122,6 +127,7 @@ export class ForkEmulation {
     p.signals = parent.signals;
     p.pid = parent.pid;
     p.ppid = parent.ppid;
+    p.threads = parent.threads;
     p.exitStatus = null;
     p.killedBySignal = null;
     this.zombies.push({ pid: parent.childPid, status });

@@ -2,11 +2,19 @@
 // and FP registers and the pc, for system calls, signal frames and the loader.
 // Only used between TBs (never per guest instruction), so BigInt is fine here.
 
-import { Cpu, CPU_BASE } from '../memory/layout.js';
+import { Cpu, CPU_BASE, CPU_TARGET_BASE } from '../memory/layout.js';
 import { LinearMemory } from '../memory/linear-memory.js';
 import { fOffset, Rv, xOffset } from '../target/riscv/cpu-layout.js';
 
 const TWO_32 = 2 ** 32;
+/**
+ * One thread's part of the CPU state (threads.ts swaps it on a switch): the pc,
+ * then the RISC-V block from x0 up to and including PRIV (f regs, fflags, frm,
+ * the LR reservation). The generic header beyond the pc (instruction count,
+ * helper slots, exit request) belongs to the one vCPU, not to a thread.
+ */
+const THREAD_TARGET_BYTES = Rv.PRIV + 4 - CPU_TARGET_BASE;
+export const THREAD_STATE_BYTES = 8 + THREAD_TARGET_BYTES;
 
 export const Reg = { RA: 1, SP: 2, GP: 3, TP: 4, A0: 10, A1: 11, A2: 12, A3: 13, A4: 14, A5: 15, A7: 17 } as const;
 
@@ -76,5 +84,20 @@ export class GuestRegisters {
   /** Drop any LR reservation (a signal or sigreturn in between makes SC fail, as on hardware). */
   clearReservation(): void {
     this.mem.dv.setBigInt64(CPU_BASE + Rv.RES_ADDR, -1n, true);
+  }
+
+  /** A copy of the running thread's CPU state (see THREAD_STATE_BYTES). */
+  saveThreadState(): Uint8Array {
+    const out = new Uint8Array(THREAD_STATE_BYTES), u8 = this.mem.u8;
+    out.set(u8.subarray(CPU_BASE + Cpu.PC, CPU_BASE + Cpu.PC + 8), 0);
+    out.set(u8.subarray(CPU_BASE + CPU_TARGET_BASE, CPU_BASE + CPU_TARGET_BASE + THREAD_TARGET_BYTES), 8);
+    return out;
+  }
+
+  /** Make state (from saveThreadState) the running thread's. */
+  loadThreadState(state: Uint8Array): void {
+    const u8 = this.mem.u8;
+    u8.set(state.subarray(0, 8), CPU_BASE + Cpu.PC);
+    u8.set(state.subarray(8, THREAD_STATE_BYTES), CPU_BASE + CPU_TARGET_BASE);
   }
 }

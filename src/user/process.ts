@@ -1,4 +1,4 @@
-// The state of one emulated Linux process (single-threaded): what system
+// The state of one emulated Linux process (threads in threads.ts): what system
 // calls read and change. The execution machinery (MMU, loop) stays outside;
 // the process reaches it only through the guest memory map's listener.
 
@@ -7,6 +7,7 @@ import { GuestRegisters, Reg } from './guest-registers.js';
 import { FdTable } from './fd-table.js';
 import { HostPaths } from './host-paths.js';
 import { SignalState } from './signals.js';
+import { ThreadGroup } from './threads.js';
 
 /** What a system call handler returns: the value for a0 (negative = -errno), or NO_RESULT. */
 export type SyscallResult = number | bigint | typeof NO_RESULT;
@@ -37,13 +38,12 @@ export class UserProcess {
   pid = process.pid;
   ppid = process.ppid;
   umask = 0o022;
-  /** set_tid_address: cleared (and futex-woken) at thread exit; kept for completeness. */
-  clearChildTid = 0;
-  robustList = 0;
+  /** The guest's threads; the main thread's tid is the pid. Replaced while an emulated fork child runs. */
+  threads = new ThreadGroup(process.pid);
   /** ITIMER_REAL: when SIGALRM is due (performance.now() ms, 0 = disarmed) and its reload interval. */
   alarmDeadlineMs = 0;
   alarmIntervalMs = 0;
-  /** rt_sigsuspend's caller mask: what the next signal frame saves instead of the temporary mask. */
+  /** The running thread's rt_sigsuspend caller mask: what the next signal frame saves instead of the temporary mask. */
   suspendRestoreMask: bigint | null = null;
   /** Set by exit/exit_group: the guest's exit status. */
   exitStatus: number | null = null;

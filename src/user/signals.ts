@@ -86,8 +86,12 @@ export const UNBLOCKABLE = bit(Sig.KILL) | bit(Sig.STOP);
 
 export class SignalState {
   readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, mask: 0n }));
+  /** The running thread's mask (threads.ts swaps it on a thread switch). */
   blocked = 0n;
+  /** Signals sent to the process: any thread that does not block one may take it. */
   private readonly pending: SigInfo[] = [];
+  /** Signals sent to the running thread (tgkill, faults); swapped on a thread switch like `blocked`. */
+  threadPending: SigInfo[] = [];
   altStack = { sp: 0, size: 0, flags: SS_DISABLE };
 
   /** The child's copy after fork: same dispositions, mask and alternate stack, nothing pending. */
@@ -111,32 +115,58 @@ export class SignalState {
     return (this.blocked & bit(sig)) !== 0n;
   }
 
-  /** Queue a signal. Standard signals do not queue twice (as on Linux); real-time ones do. */
+  /** Queue a signal for the process. Standard signals do not queue twice (as on Linux); real-time ones do. */
   raise(info: SigInfo): void {
-    if (info.signo < 32 && this.pending.some((p) => p.signo === info.signo)) return;
-    this.pending.push(info);
+    queueSignal(this.pending, info);
+  }
+
+  /** Queue a signal for the running thread only (tgkill to itself, synchronous faults). */
+  raiseThread(info: SigInfo): void {
+    queueSignal(this.threadPending, info);
+  }
+
+  /** Signals sent to the process, not yet taken by a thread. */
+  get processPending(): readonly SigInfo[] {
+    return this.pending;
   }
 
   get pendingMask(): bigint {
     let m = 0n;
     for (const p of this.pending) m |= bit(p.signo);
+    for (const p of this.threadPending) m |= bit(p.signo);
     return m;
   }
 
-  /** Take the next pending signal that is not blocked (lowest number first, as Linux does). */
+  /** Take the next pending signal that is not blocked: the thread's own first, lowest number first (as Linux does). */
   takeDeliverable(): SigInfo | null {
-    let best = -1;
-    for (let i = 0; i < this.pending.length; i++) {
-      const p = this.pending[i]!;
-      if (this.isBlocked(p.signo) && !p.synchronous) continue;
-      if (best < 0 || p.signo < this.pending[best]!.signo) best = i;
-    }
-    return best < 0 ? null : this.pending.splice(best, 1)[0]!;
+    return takeFrom(this.threadPending, this.blocked) ?? takeFrom(this.pending, this.blocked);
   }
 
   hasDeliverable(): boolean {
-    return this.pending.some((p) => p.synchronous || !this.isBlocked(p.signo));
+    return this.hasDeliverableFor(this.blocked, this.threadPending);
   }
+
+  /** Whether a thread with this mask and these thread-directed signals has one it could take now. */
+  hasDeliverableFor(mask: bigint, threadPending: readonly SigInfo[]): boolean {
+    const ok = (p: SigInfo): boolean => p.synchronous || (mask & bit(p.signo)) === 0n;
+    return threadPending.some(ok) || this.pending.some(ok);
+  }
+}
+
+/** Queue info on list: a standard signal already pending there is not queued twice. */
+export function queueSignal(list: SigInfo[], info: SigInfo): void {
+  if (info.signo < 32 && list.some((p) => p.signo === info.signo)) return;
+  list.push(info);
+}
+
+function takeFrom(list: SigInfo[], blocked: bigint): SigInfo | null {
+  let best = -1;
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
+    if ((blocked & bit(p.signo)) !== 0n && !p.synchronous) continue;
+    if (best < 0 || p.signo < list[best]!.signo) best = i;
+  }
+  return best < 0 ? null : list.splice(best, 1)[0]!;
 }
 
 export function signalBit(sig: number): bigint {

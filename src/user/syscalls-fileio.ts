@@ -67,7 +67,7 @@ function doWrite(p: UserProcess, fd: number, data: Uint8Array, position: number 
   const file = fileOf(p, fd);
   if (!file) return -Errno.EBADF;
   const n = writeFile(file, data, position, { stdout: p.options.stdoutSink, stderr: p.options.stderrSink });
-  if (n === -Errno.EPIPE) p.signals.raise({ signo: Sig.PIPE, code: SiCode.USER, addr: 0n, pid: p.pid, uid: 0, synchronous: false });
+  if (n === -Errno.EPIPE) p.signals.raiseThread({ signo: Sig.PIPE, code: SiCode.USER, addr: 0n, pid: p.pid, uid: 0, synchronous: false });
   return n;
 }
 

@@ -1,12 +1,11 @@
-// Process and system information calls: exit, ids, uname, limits, sysinfo,
-// futex for a single thread, affinity, and the calls qemu 7.2 leaves
-// unimplemented (rseq, riscv_hwprobe).
+// Process and system information calls: ids, uname, limits, sysinfo, prctl,
+// and the calls qemu 7.2 leaves unimplemented (rseq, riscv_hwprobe). Exit,
+// futex, affinity and the other thread calls are in syscalls-threads.ts.
 
 import * as os from 'node:os';
 import { Errno } from './errno.js';
 import { FD_LIMIT } from './fd-table.js';
-import { sleepMs } from './host-io.js';
-import { NO_RESULT, SyscallResult, SyscallTable, UserProcess } from './process.js';
+import { SyscallTable, UserProcess } from './process.js';
 import { Sys } from './syscall-numbers.js';
 
 const UTS_FIELD = 65;
@@ -16,7 +15,6 @@ const STACK_LIMIT = 8n << 20n;
 const Rlimit = { CPU: 0, FSIZE: 1, DATA: 2, STACK: 3, CORE: 4, RSS: 5, NPROC: 6, NOFILE: 7, MEMLOCK: 8, AS: 9, NLIMITS: 16 } as const;
 /** Linux's hard NOFILE limit default. */
 const NOFILE_HARD = 1n << 20n;
-const Futex = { WAIT: 0, WAKE: 1, REQUEUE: 3, CMP_REQUEUE: 4, WAKE_OP: 5, WAIT_BITSET: 9, WAKE_BITSET: 10, PRIVATE: 128, CLOCK_REALTIME: 256 } as const;
 const Prctl = { SET_PDEATHSIG: 1, GET_PDEATHSIG: 2, GET_DUMPABLE: 3, SET_DUMPABLE: 4, SET_NAME: 15, GET_NAME: 16 } as const;
 
 function utsname(): Uint8Array {
@@ -59,34 +57,6 @@ function sysinfo(): Uint8Array {
   return out;
 }
 
-/** FUTEX_WAIT with nobody else to wake us: a mismatch returns EAGAIN, a match can only time out. */
-function doFutex(p: UserProcess): number {
-  const uaddr = p.argNum(0), op = p.argInt(1) & ~(Futex.PRIVATE | Futex.CLOCK_REALTIME), val = p.argInt(2);
-  switch (op) {
-    case Futex.WAIT: case Futex.WAIT_BITSET: {
-      const cur = p.map.readU32(uaddr);
-      if (cur === null) return -Errno.EFAULT;
-      if ((cur | 0) !== val) return -Errno.EAGAIN;
-      const timeout = p.argNum(3);
-      if (timeout !== 0) {
-        const ts = p.map.read(timeout, 16);
-        if (!ts) return -Errno.EFAULT;
-        const dv = new DataView(ts.buffer);
-        const ms = Number(dv.getBigInt64(0, true)) * 1000 + Number(dv.getBigInt64(8, true)) / 1e6;
-        // WAIT's timeout is relative; WAIT_BITSET's is absolute, and then already due or soon due.
-        if (op === Futex.WAIT) sleepMs(Math.ceil(ms));
-        return -Errno.ETIMEDOUT;
-      }
-      // One thread waiting on itself would sleep forever; report the deadlock as a signal-interrupted wait.
-      return -Errno.EINTR;
-    }
-    case Futex.WAKE: case Futex.WAKE_BITSET: case Futex.WAKE_OP: case Futex.REQUEUE: case Futex.CMP_REQUEUE:
-      return 0;
-    default:
-      return -Errno.ENOSYS;
-  }
-}
-
 function doPrctl(p: UserProcess): number {
   switch (p.argInt(0)) {
     case Prctl.SET_NAME: return 0;
@@ -103,14 +73,7 @@ function doPrctl(p: UserProcess): number {
 }
 
 export function registerProcessSyscalls(t: SyscallTable): void {
-  const exit = (p: UserProcess): SyscallResult => {
-    p.exitStatus = p.argInt(0) & 0xff;
-    return NO_RESULT;
-  };
-  t.set(Sys.exit, exit);
-  t.set(Sys.exit_group, exit);
   t.set(Sys.getpid, (p) => p.pid);
-  t.set(Sys.gettid, (p) => p.pid);
   t.set(Sys.getppid, (p) => p.ppid);
   t.set(Sys.getpgid, (p) => p.pid);
   t.set(Sys.getsid, (p) => p.pid);
@@ -125,14 +88,6 @@ export function registerProcessSyscalls(t: SyscallTable): void {
   t.set(Sys.getresuid, (p) => writeIds(p, uid()));
   t.set(Sys.getresgid, (p) => writeIds(p, gid()));
   t.set(Sys.getgroups, () => 0);
-  t.set(Sys.set_tid_address, (p) => {
-    p.clearChildTid = p.argNum(0);
-    return p.pid;
-  });
-  t.set(Sys.set_robust_list, (p) => {
-    p.robustList = p.argNum(0);
-    return 0;
-  });
   t.set(Sys.uname, (p) => (p.map.write(p.argNum(0), utsname()) ? 0 : -Errno.EFAULT));
   t.set(Sys.getrlimit, (p) => writeRlimit(p, p.argNum(1), p.argInt(0)));
   t.set(Sys.setrlimit, (p) => (rlimitOf(p.argInt(0)) ? 0 : -Errno.EINVAL));
@@ -154,17 +109,6 @@ export function registerProcessSyscalls(t: SyscallTable): void {
     return p.map.write(p.argNum(1), out) ? 0 : -Errno.EFAULT;
   });
   t.set(Sys.sysinfo, (p) => (p.map.write(p.argNum(0), sysinfo()) ? 0 : -Errno.EFAULT));
-  t.set(Sys.futex, doFutex);
-  t.set(Sys.sched_getaffinity, (p) => {
-    // One vCPU: a mask with CPU 0, as many bytes as the kernel's cpumask (8).
-    const size = p.argNum(1);
-    if (size < 8 || size % 8 !== 0) return -Errno.EINVAL;
-    const mask = new Uint8Array(8);
-    mask[0] = 1;
-    return p.map.write(p.argNum(2), mask) ? 8 : -Errno.EFAULT;
-  });
-  t.set(Sys.sched_setaffinity, () => 0);
-  t.set(Sys.sched_yield, () => 0);
   t.set(Sys.getpriority, () => 20); // the raw syscall returns 20 - nice
   t.set(Sys.setpriority, () => 0);
   t.set(Sys.prctl, doPrctl);

@@ -1,5 +1,5 @@
 // Signal system calls: rt_sigaction, rt_sigprocmask, sigaltstack,
-// rt_sigreturn, rt_sigpending, rt_sigsuspend, kill/tkill/tgkill.
+// rt_sigreturn, rt_sigpending, rt_sigsuspend, kill (tkill/tgkill: syscalls-threads.ts).
 
 import * as os from 'node:os';
 import { Errno, hostErrorToErrno } from './errno.js';
@@ -114,7 +114,7 @@ export function registerSignalSyscalls(t: SyscallTable): void {
   t.set(Sys.sigaltstack, doSigaltstack);
   t.set(Sys.rt_sigreturn, (p) => {
     if (!restoreRtFrame(p.map, p.regs, p.signals)) {
-      p.signals.raise({ signo: Sig.SEGV, code: SiCode.USER, addr: 0n, pid: p.pid, uid: 0, synchronous: true });
+      p.signals.raiseThread({ signo: Sig.SEGV, code: SiCode.USER, addr: 0n, pid: p.pid, uid: 0, synchronous: true });
     }
     return NO_RESULT;
   });
@@ -124,6 +124,12 @@ export function registerSignalSyscalls(t: SyscallTable): void {
     if (mask === null) return -Errno.EFAULT;
     const saved = p.signals.blocked;
     p.signals.setBlocked(mask);
+    if (p.threads.liveCount > 1 && !p.signals.hasDeliverable()) {
+      // Another thread may send the signal: wait for it in the scheduler (threads.ts), which ends the wait with -EINTR.
+      p.suspendRestoreMask = saved;
+      p.threads.block({ kind: 'sigsuspend', addr: 0, bitset: 0, deadlineMs: Infinity, remAddr: 0 });
+      return NO_RESULT;
+    }
     // A lone thread can only be woken by its own alarm; without one, waiting would hang forever.
     if (!p.signals.hasDeliverable()) waitForAlarm(p);
     if (!p.signals.hasDeliverable()) {
@@ -138,6 +144,4 @@ export function registerSignalSyscalls(t: SyscallTable): void {
     const pid = p.argInt(0);
     return pid === p.pid || pid === 0 || pid === -1 ? raiseSelf(p, p.argInt(1), SiCode.USER) : killHost(pid, p.argInt(1));
   });
-  t.set(Sys.tkill, (p) => (p.argInt(0) === p.pid ? raiseSelf(p, p.argInt(1), SiCode.TKILL) : -Errno.ESRCH));
-  t.set(Sys.tgkill, (p) => (p.argInt(0) === p.pid && p.argInt(1) === p.pid ? raiseSelf(p, p.argInt(2), SiCode.TKILL) : -Errno.ESRCH));
 }

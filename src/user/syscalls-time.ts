@@ -4,7 +4,7 @@ import { randomFillSync } from 'node:crypto';
 import { Errno } from './errno.js';
 import { sleepMs } from './host-io.js';
 import { CLOCK_TICKS_PER_SECOND } from './initial-stack.js';
-import { SyscallTable, UserProcess } from './process.js';
+import { NO_RESULT, SyscallResult, SyscallTable, UserProcess } from './process.js';
 import { Sys } from './syscall-numbers.js';
 import { Sig, SiCode } from './signals.js';
 
@@ -54,13 +54,19 @@ function sleepNs(ns: bigint): void {
   sleepMs(Number((ns + 999_999n) / 1_000_000n));
 }
 
-function doClockNanosleep(p: UserProcess, clock: number, flags: number, reqAddr: number, remAddr: number): number {
+function doClockNanosleep(p: UserProcess, clock: number, flags: number, reqAddr: number, remAddr: number): SyscallResult {
   const req = readTimespec(p, reqAddr);
   if (req === null) return -Errno.EFAULT;
   if (req < 0n) return -Errno.EINVAL;
   const now = clockNow(clock);
   if (now === null || clock === Clock.THREAD_CPUTIME_ID) return -Errno.EINVAL;
   const wait = flags & TIMER_ABSTIME ? req - now : req;
+  if (p.threads.liveCount > 1) {
+    // Other threads run while this one sleeps; the scheduler ends the sleep (0) or a signal does (-EINTR, rem written).
+    const remaining = remAddr && !(flags & TIMER_ABSTIME) ? remAddr : 0;
+    p.threads.block({ kind: 'sleep', addr: 0, bitset: 0, deadlineMs: performance.now() + Number(wait) / 1e6, remAddr: remaining });
+    return NO_RESULT;
+  }
   // An alarm due before the sleep ends interrupts it, as the SIGALRM would.
   const untilAlarmMs = p.alarmDeadlineMs ? p.alarmDeadlineMs - performance.now() : Infinity;
   if (untilAlarmMs * 1e6 < Number(wait)) {

@@ -12,6 +12,7 @@ import { registerMemorySyscalls } from './syscalls-memory.js';
 import { registerPollSyscalls } from './syscalls-poll.js';
 import { registerProcessSyscalls } from './syscalls-process.js';
 import { registerSignalSyscalls } from './syscalls-signals.js';
+import { registerThreadSyscalls } from './syscalls-threads.js';
 import { registerTimeSyscalls } from './syscalls-time.js';
 
 export function buildSyscallTable(): SyscallTable {
@@ -23,6 +24,7 @@ export function buildSyscallTable(): SyscallTable {
   registerProcessSyscalls(t);
   registerSignalSyscalls(t);
   registerPollSyscalls(t);
+  registerThreadSyscalls(t);
   return t;
 }
 

@@ -2,7 +2,8 @@
 // memory, the guest memory map, the RISC-V target, the soft MMU, the
 // interpreter tier and the execution loop together, loads the program, and
 // runs the CPU loop: slices of guest code, with system calls and signals
-// handled whenever the loop comes back with a guest exception.
+// handled whenever the loop comes back with a guest exception, and guest
+// threads switched between slices (threads.ts).
 
 import * as nodePath from 'node:path';
 import { InterpTier } from '../backend/interp/interp-tier.js';
@@ -160,9 +161,14 @@ export class UserMode {
     else if (code !== EXIT_BUDGET && code !== ExitCode.Requested) {
       throw new Error(`unexpected exit code ${code} from the execution loop at pc=0x${this.regs.pc.toString(16)}`);
     }
+    const threads = p.threads;
     if (!p.finished) {
       pollAlarm(p);
-      this.deliverSignals();
+      if (threads.current.runnable) this.deliverSignals();
+    }
+    // Another guest thread runs when this one blocked, yielded or exited, or its slice is over (threads.ts).
+    if (!p.finished && threads.wantsSwitch(code === EXIT_BUDGET)) {
+      if (threads.schedule(p, (now) => pollAlarm(p, now))) this.deliverSignals();
     }
     // An emulated fork child that ended hands control back to its parent.
     if (p.finished && this.fork.finishChild(p)) this.deliverSignals();
@@ -249,7 +255,7 @@ export class UserMode {
     const pc = BigInt(regs.pc);
     const value = regs.exceptionValue;
     const fault = (signo: number, code: number, addr: bigint): void =>
-      p.signals.raise({ signo, code, addr, pid: 0, uid: 0, synchronous: true });
+      p.signals.raiseThread({ signo, code, addr, pid: 0, uid: 0, synchronous: true });
     switch (cause) {
       case Excp.ECALL_U:
         regs.pc = regs.pc + 4;

@@ -44,7 +44,7 @@ import {
   addsub2x64, bswap32, ctz32, deposit64, div32, div64, DivKind, extract64, mul2x64, mul64,
   mulhs32, mulhu32, popcount32, shift64, ShiftKind,
 } from './arith64.js';
-import { cond32, cond64 } from './cond.js';
+import { cond32, cond64, lt64, ltu64 } from './cond.js';
 import { ConstPool } from './const-pool.js';
 import { encodeForInterp } from './encode.js';
 import { guestLoadGeneric, guestStoreGeneric, hostLoad, hostStore } from './memory-ops.js';
@@ -102,6 +102,22 @@ export class InterpTier implements Tier {
     m[INSN_COUNT_W] = sum;
   }
 
+  /**
+   * Leave the TB by the goto_tb exit at code[p..p+2] = [slot, pcLo, pcHi]:
+   * set the pc, and return the chained TB (entered) when it may run here, or
+   * null when the loop must take over (see the file comment).
+   */
+  private follow(cur: TranslationBlock, code: Int32Array, p: number, m: Int32Array): TranslationBlock | null {
+    m[PC_W] = code[p + 1]!; m[PC_W + 1] = code[p + 2]!;
+    const next = cur.jump[code[p]! as 0 | 1];
+    if (next === null || !next.valid || next.interpCode === null || next.wasmCode !== null ||
+        this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
+      return null;
+    }
+    this.enter(next, m);
+    return next;
+  }
+
   private missLoad(m: Int32Array, code: Int32Array, ip: number, vlo: number, vhi: number): void {
     m[PC_W] = code[ip + 6]!; m[PC_W + 1] = code[ip + 7]!;
     this.slowPath.load(vlo, vhi, code[ip + 4]!, code[ip + 5]!);
@@ -131,6 +147,13 @@ export class InterpTier implements Tier {
           m[d + 1] = (m[a + 1]! + code[ip + 4]! + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; m[d] = lo;
           ip += 5; break;
         }
+        case IOp.MOVI64: { const d = code[ip + 1]!; m[d] = code[ip + 2]!; m[d + 1] = code[ip + 3]!; ip += 4; break; }
+        case IOp.ADDIW: { const d = code[ip + 1]!, v = (m[code[ip + 2]!]! + code[ip + 3]!) | 0; m[d] = v; m[d + 1] = v >> 31; ip += 4; break; }
+        case IOp.ADDW: { const d = code[ip + 1]!, v = (m[code[ip + 2]!]! + m[code[ip + 3]!]!) | 0; m[d] = v; m[d + 1] = v >> 31; ip += 4; break; }
+        case IOp.SUBW: { const d = code[ip + 1]!, v = (m[code[ip + 2]!]! - m[code[ip + 3]!]!) | 0; m[d] = v; m[d + 1] = v >> 31; ip += 4; break; }
+        case IOp.SLLW: { const d = code[ip + 1]!, v = m[code[ip + 2]!]! << (m[code[ip + 3]!]! & 31); m[d] = v; m[d + 1] = v >> 31; ip += 4; break; }
+        case IOp.SRLW: { const d = code[ip + 1]!, v = (m[code[ip + 2]!]! >>> (m[code[ip + 3]!]! & 31)) | 0; m[d] = v; m[d + 1] = v >> 31; ip += 4; break; }
+        case IOp.SRAW: { const d = code[ip + 1]!, v = m[code[ip + 2]!]! >> (m[code[ip + 3]!]! & 31); m[d] = v; m[d + 1] = v >> 31; ip += 4; break; }
         case IOp.add_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! + m[code[ip + 3]!]!) | 0; ip += 4; break;
         case IOp.add_i64: {
           const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!, al = m[a]!, lo = (al + m[b]!) | 0;
@@ -270,7 +293,8 @@ export class InterpTier implements Tier {
 
         // --- guest memory: the TLB fast path inline (tlb-layout.ts) ---------
         case IOp.QLD32_8U: case IOp.QLD32_8S: case IOp.QLD64_8U: case IOp.QLD64_8S: {
-          const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, al = m[a]!, vlo = (al + code[ip + 8]!) | 0;
+          const vhi = (m[a + 1]! + code[ip + 9]! + ((vlo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
           const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
           let v: number;
           if ((vlo & MASK8) === m[e + W_READ_TAG] && vhi === m[e + W_READ_TAG + 1]) {
@@ -283,10 +307,11 @@ export class InterpTier implements Tier {
           }
           m[d] = v;
           if (op >= IOp.QLD64_8U) m[d + 1] = v >> 31;
-          ip += 8; break;
+          ip += 10; break;
         }
         case IOp.QLD32_16U: case IOp.QLD32_16S: case IOp.QLD64_16U: case IOp.QLD64_16S: {
-          const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, al = m[a]!, vlo = (al + code[ip + 8]!) | 0;
+          const vhi = (m[a + 1]! + code[ip + 9]! + ((vlo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
           const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
           let v: number;
           if ((vlo & MASK16) === m[e + W_READ_TAG] && vhi === m[e + W_READ_TAG + 1]) {
@@ -299,10 +324,11 @@ export class InterpTier implements Tier {
           }
           m[d] = v;
           if (op >= IOp.QLD64_8U) m[d + 1] = v >> 31;
-          ip += 8; break;
+          ip += 10; break;
         }
         case IOp.QLD32_32: case IOp.QLD64_32U: case IOp.QLD64_32S: {
-          const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, al = m[a]!, vlo = (al + code[ip + 8]!) | 0;
+          const vhi = (m[a + 1]! + code[ip + 9]! + ((vlo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
           const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
           let v: number;
           if ((vlo & MASK32) === m[e + W_READ_TAG] && vhi === m[e + W_READ_TAG + 1]) {
@@ -314,10 +340,11 @@ export class InterpTier implements Tier {
           }
           m[d] = v;
           if (op === IOp.QLD64_32S) m[d + 1] = v >> 31; else if (op === IOp.QLD64_32U) m[d + 1] = 0;
-          ip += 8; break;
+          ip += 10; break;
         }
         case IOp.QLD64_64: {
-          const d = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const d = code[ip + 1]!, a = code[ip + 2]!, al = m[a]!, vlo = (al + code[ip + 8]!) | 0;
+          const vhi = (m[a + 1]! + code[ip + 9]! + ((vlo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
           const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
           if ((vlo & MASK64) === m[e + W_READ_TAG] && vhi === m[e + W_READ_TAG + 1]) {
             const w = ((vlo + m[e + W_ADDEND]!) >>> 0) >>> 2;
@@ -327,10 +354,11 @@ export class InterpTier implements Tier {
             m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
             m[d] = m[HELPER_RET_W]!; m[d + 1] = m[HELPER_RET_W + 1]!;
           }
-          ip += 8; break;
+          ip += 10; break;
         }
         case IOp.QST_8: case IOp.QST_16: case IOp.QST_32: case IOp.QST_64: {
-          const op = code[ip]!, v = code[ip + 1]!, a = code[ip + 2]!, vlo = m[a]!, vhi = m[a + 1]!;
+          const op = code[ip]!, v = code[ip + 1]!, a = code[ip + 2]!, al = m[a]!, vlo = (al + code[ip + 8]!) | 0;
+          const vhi = (m[a + 1]! + code[ip + 9]! + ((vlo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
           const e = code[ip + 3]! + (((vlo >>> PAGE_BITS) & TLB_INDEX_MASK) << TLB_ENTRY_WORD_SHIFT);
           const mask = op === IOp.QST_8 ? MASK8 : op === IOp.QST_16 ? MASK16 : op === IOp.QST_32 ? MASK32 : MASK64;
           if ((vlo & mask) === m[e + W_WRITE_TAG] && vhi === m[e + W_WRITE_TAG + 1]) {
@@ -343,7 +371,7 @@ export class InterpTier implements Tier {
             this.missStore(m, code, ip, vlo, vhi);
             m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
           }
-          ip += 8; break;
+          ip += 10; break;
         }
         case IOp.QLD_GENERIC:
           guestLoadGeneric(mem, this.slowPath, code, ip);
@@ -380,6 +408,61 @@ export class InterpTier implements Tier {
         case IOp.brcond_i64: {
           const a = code[ip + 1]!, b = code[ip + 2]!;
           ip = cond64(code[ip + 3]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : ip + 5; break;
+        }
+        case IOp.BR64_EQ: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = m[a] === m[b] && m[a + 1] === m[b + 1] ? code[ip + 4]! : ip + 5; break; }
+        case IOp.BR64_NE: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = m[a] !== m[b] || m[a + 1] !== m[b + 1] ? code[ip + 4]! : ip + 5; break; }
+        case IOp.BR64_LT: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = lt64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : ip + 5; break; }
+        case IOp.BR64_GE: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = lt64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 5 : code[ip + 4]!; break; }
+        case IOp.BR64_LTU: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = ltu64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : ip + 5; break; }
+        case IOp.BR64_GEU: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = ltu64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 5 : code[ip + 4]!; break; }
+        // TB ends: p is the [slot, pcLo, pcHi] triple of the exit taken.
+        case IOp.GOTO_TB_PC: {
+          const next = this.follow(cur, code, ip + 1, m);
+          if (next === null) return code[ip + 1] === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          cur = next; code = next.interpCode as Int32Array; ip = 0; break;
+        }
+        case IOp.BRTB64_EQ: {
+          const a = code[ip + 1]!, b = code[ip + 2]!, p = m[a] === m[b] && m[a + 1] === m[b + 1] ? ip + 4 : ip + 7;
+          const next = this.follow(cur, code, p, m);
+          if (next === null) return code[p] === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          cur = next; code = next.interpCode as Int32Array; ip = 0; break;
+        }
+        case IOp.BRTB64_NE: {
+          const a = code[ip + 1]!, b = code[ip + 2]!, p = m[a] !== m[b] || m[a + 1] !== m[b + 1] ? ip + 4 : ip + 7;
+          const next = this.follow(cur, code, p, m);
+          if (next === null) return code[p] === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          cur = next; code = next.interpCode as Int32Array; ip = 0; break;
+        }
+        case IOp.BRTB64_LT: {
+          const a = code[ip + 1]!, b = code[ip + 2]!, p = lt64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 4 : ip + 7;
+          const next = this.follow(cur, code, p, m);
+          if (next === null) return code[p] === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          cur = next; code = next.interpCode as Int32Array; ip = 0; break;
+        }
+        case IOp.BRTB64_GE: {
+          const a = code[ip + 1]!, b = code[ip + 2]!, p = lt64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 7 : ip + 4;
+          const next = this.follow(cur, code, p, m);
+          if (next === null) return code[p] === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          cur = next; code = next.interpCode as Int32Array; ip = 0; break;
+        }
+        case IOp.BRTB64_LTU: {
+          const a = code[ip + 1]!, b = code[ip + 2]!, p = ltu64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 4 : ip + 7;
+          const next = this.follow(cur, code, p, m);
+          if (next === null) return code[p] === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          cur = next; code = next.interpCode as Int32Array; ip = 0; break;
+        }
+        case IOp.BRTB64_GEU: {
+          const a = code[ip + 1]!, b = code[ip + 2]!, p = ltu64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 7 : ip + 4;
+          const next = this.follow(cur, code, p, m);
+          if (next === null) return code[p] === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          cur = next; code = next.interpCode as Int32Array; ip = 0; break;
+        }
+        case IOp.BRTB64_ANY: {
+          const a = code[ip + 1]!, b = code[ip + 2]!;
+          const p = cond64(code[ip + 3]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 4 : ip + 7;
+          const next = this.follow(cur, code, p, m);
+          if (next === null) return code[p] === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          cur = next; code = next.interpCode as Int32Array; ip = 0; break;
         }
         case IOp.exit_tb: return code[ip + 1]!;
         case IOp.goto_ptr: return ExitCode.Next;

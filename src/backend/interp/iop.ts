@@ -122,16 +122,38 @@ export const enum IOp {
   mb = 108,
 
   // qemu_ld, little-endian, one opcode per (destination width, size, sign):
-  // [op, d, addr, tlbTableWord, memop, mmu, pcLo, pcHi]
+  // [op, d, base, tlbTableWord, memop, mmu, pcLo, pcHi, offLo, offHi]; the
+  // guest address is base + off (an `add_i64 tmp, base, imm` feeding the
+  // access is folded in: RISC-V loads and stores all have an offset).
   QLD32_8U = 128, QLD32_8S, QLD32_16U, QLD32_16S, QLD32_32,
   QLD64_8U, QLD64_8S, QLD64_16U, QLD64_16S, QLD64_32U, QLD64_32S, QLD64_64,
-  /** Any MemOp (byte-swapped ones): assembled byte by byte. */
+  /** Any MemOp (byte-swapped ones): assembled byte by byte. [op, d, addr, tlbTableWord, memop, mmu, pcLo, pcHi, is64] */
   QLD_GENERIC,
-  // qemu_st, little-endian: [op, value, addr, tlbTableWord, memop, mmu, pcLo, pcHi]
+  // qemu_st, little-endian: [op, value, base, tlbTableWord, memop, mmu, pcLo, pcHi, offLo, offHi]
   QST_8, QST_16, QST_32, QST_64,
   QST_GENERIC,
   /** add_i64 d = a + immediate: [op, d, a, immLo, immHi]. The commonest op of RISC-V code (addi, address arithmetic). */
   ADDI64,
+
+  // Superoperators and specialised forms, chosen from dynamic op counts of
+  // bench_{sha256,sort,sieve} (see the table in encode.ts).
+  /** mov_i64 d, constant: [op, d, lo, hi]. */
+  MOVI64,
+  /** mov_i64 pc, constant; goto_tb slot: [op, slot, pcLo, pcHi]. Every TB exit to a known pc. */
+  GOTO_TB_PC,
+  /**
+   * The two-way TB end of every conditional guest branch, one per condition
+   * (no inner switch on the condition):
+   *   brcond_i64 a, b, cond, L; mov pc, X; goto_tb s1; set_label L; mov pc, Y; goto_tb s0
+   * [op, a, b, cond, takenSlot, takenLo, takenHi, fallSlot, fallLo, fallHi].
+   */
+  BRTB64_EQ, BRTB64_NE, BRTB64_LT, BRTB64_GE, BRTB64_LTU, BRTB64_GEU, BRTB64_ANY,
+  /** brcond_i64 by condition: [op, a, b, cond, target]. */
+  BR64_EQ, BR64_NE, BR64_LT, BR64_GE, BR64_LTU, BR64_GEU,
+  /** RV64 "W" forms: add/sub_i64 t, a, b; ext32s_i64 d, t: [op, d, a, b]; ADDIW [op, d, a, immLo]. */
+  ADDW, SUBW, ADDIW,
+  /** extrl_i64_i32 t1, a; shl/shr/sar_i32 t2, t1, n; ext_i32_i64 d, t2: [op, d, a, nWord]. */
+  SLLW, SRLW, SRAW,
 }
 
 /** Number of interpreter opcodes covered by the Opc mirror. */

@@ -1,22 +1,21 @@
-// IR -> Wasm for one translation block: one function () -> i32 that returns
-// (index << 1 | slot) of the next TB of the module to run (a goto_tb chained
-// inside the module through that slot), or ~ExitCode (a negative number) to
-// return to the execution loop.
+// IR -> Wasm for one translation block, emitted inline into its module's
+// region function (module-builder.ts), which owns the locals, the dispatch
+// loop and the ways out; the TB code reaches them through a RegionFrame.
 //
-// Like the interpreter, entering a TB adds its icount to Cpu.INSN_COUNT and
-// takes it from the slice budget.
+// Like the interpreter, entering a TB takes its icount from the slice budget
+// (a local of the region function) and counts it as retired; Cpu.INSN_COUNT
+// is brought up to date lazily, before anything that may read it (helpers,
+// the memory slow path) and when the region function returns.
 //
 // Temps: TB locals become Wasm locals, constants become immediates, globals
-// are read and written in the linear memory at CPU_BASE + offset on every
-// use, so the guest state is always precise for helpers, slow paths and
-// exceptions (DESIGN.md decision 4) without any write-back; or, with
-// cacheGlobals, kept in locals and written back at sync points
-// (global-cache.ts).
+// are either read and written in the linear memory at CPU_BASE + offset on
+// every use, or (cacheGlobals) kept in locals of the region function and
+// written back at sync points (global-cache.ts).
 //
 // Labels: branches only go forward, so every label is the end of a `block`.
-// All blocks are opened at the function start, the label set last
-// outermost; set_label closes the innermost one, and a branch to label L
-// breaks out of as many blocks as there are labels set before L still open.
+// All blocks are opened at the TB start, the label set last outermost;
+// set_label closes the innermost one, and a branch to label L breaks out of
+// as many blocks as there are labels set before L still open.
 
 import { IRFunction, Op as IROp } from '../../ir/ir.js';
 import { ExitCode, OP_DEFS, Opc } from '../../ir/ops.js';
@@ -41,6 +40,8 @@ export interface ChainTarget {
 
 /** What the module gives the code generator of one TB. */
 export interface TbModuleEnv {
+  /** The region function the TB is emitted into. */
+  readonly frame: RegionFrame;
   readonly slowLoad: number;
   readonly slowStore: number;
   /** Function index of the import for helper id. */
@@ -52,14 +53,26 @@ export interface TbModuleEnv {
 }
 
 /**
- * What a TB function returns (as ~GOTO_PTR_LOOKUP) to have the dispatcher
- * find the TB at Cpu.PC among the module's TBs. Not an ExitCode value.
+ * The region function as seen from the code of one TB. `depth` arguments
+ * are the number of blocks the TB code has open at that point (its labels
+ * and any structured code of the current op); the frame adds its own.
  */
-export const GOTO_PTR_LOOKUP = 0x4000_0000;
-
-export interface TbCode {
-  readonly code: CodeWriter;
-  readonly locals: readonly ValType[];
+export interface RegionFrame {
+  readonly w: CodeWriter;
+  /** A local for this TB only (locals are pooled between the TBs of a module). */
+  newLocal(t: ValType): number;
+  /** The globals cached in locals, or null when globals live in memory. */
+  readonly cache: GlobalCache | null;
+  /** TB entry: take icount from the budget. */
+  enterTb(icount: number): void;
+  /** Before a helper call or the memory slow path: guest state and Cpu.INSN_COUNT to memory. */
+  sync(writeBackGlobals: boolean): void;
+  /** Leave the region function with ExitCode code. */
+  exit(code: number, depth: number): void;
+  /** goto_tb through slot to a TB of this module, while it is valid and the slice lasts. */
+  chain(target: ChainTarget, slot: number, depth: number): void;
+  /** goto_ptr: look Cpu.PC up among the module's TBs (ExitCode.Next on a miss). */
+  gotoPtr(depth: number): void;
 }
 
 export interface CodegenOptions {
@@ -68,14 +81,10 @@ export interface CodegenOptions {
 }
 
 /**
- * Globals stay in memory by default: measured with tests/wasm/bench-tier.ts
- * (node 20, a shared 2-core machine, an 8-instruction self-looping TB),
- * caching them in locals was no faster (20-43 ns vs 17-36 ns per TB): V8
- * handles the loads and stores well, and entry loads plus write-backs cost
- * as much as they save on short TBs. Revisit with whole-guest benchmarks;
- * the cached variant is fuzzed as thoroughly as the default.
+ * Globals cached in locals of the region function: see DEFAULT_CACHE_NOTE
+ * in module-builder.ts for the measurements behind the default.
  */
-export const DEFAULT_CODEGEN_OPTIONS: CodegenOptions = { cacheGlobals: false };
+export const DEFAULT_CODEGEN_OPTIONS: CodegenOptions = { cacheGlobals: true };
 
 export interface TbSource {
   readonly ir: IRFunction;
@@ -84,16 +93,18 @@ export interface TbSource {
   readonly icount: number;
 }
 
-/** Compile one TB's IR into a Wasm function body. */
-export function genTbFunction(tb: TbSource, env: TbModuleEnv, options: CodegenOptions = DEFAULT_CODEGEN_OPTIONS): TbCode {
-  return new TbCodegen(tb, env, options).run();
+/**
+ * Emit one TB's IR into env.frame.w, as code that never falls through: every
+ * path ends in a frame exit or chain (or traps).
+ */
+export function genTbCode(tb: TbSource, env: TbModuleEnv): void {
+  new TbCodegen(tb, env).run();
 }
 
 const pcBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
 class TbCodegen implements EmitContext {
-  readonly w = new CodeWriter();
-  private readonly locals: ValType[] = [];
+  readonly w: CodeWriter;
   private readonly tempLocal: number[];
   private readonly scratches = new Map<string, number>();
   private readonly ir: IRFunction;
@@ -109,35 +120,32 @@ class TbCodegen implements EmitContext {
   private readonly cache: GlobalCache | null;
   private readonly hasCalls: boolean;
 
-  constructor(private readonly tb: TbSource, private readonly env: TbModuleEnv, options: CodegenOptions) {
+  private readonly frame: RegionFrame;
+
+  constructor(private readonly tb: TbSource, private readonly env: TbModuleEnv) {
+    this.frame = env.frame;
+    this.w = env.frame.w;
     this.ir = tb.ir;
     this.tempLocal = new Array(this.ir.temps.length).fill(-1);
     this.curPc = pcBig(tb.pcLo, tb.pcHi);
     // The memory slow path reads guest state only through Cpu.PC (and may raise): write back first.
-    this.memFns = { slowLoad: env.slowLoad, slowStore: env.slowStore, storePc: () => { this.cache?.writeBack(); this.storePc(); } };
+    this.memFns = { slowLoad: env.slowLoad, slowStore: env.slowStore, storePc: () => { this.frame.sync(true); this.storePc(); } };
     this.hasCalls = this.ir.ops.some((op) => op.opc === Opc.call);
-    this.cache = options.cacheGlobals ? new GlobalCache(this.ir, this.w, (t) => this.newLocal(t)) : null;
+    this.cache = this.frame.cache;
   }
 
-  private newLocal(t: ValType): number {
-    this.locals.push(t);
-    return this.locals.length - 1;
-  }
-
-  run(): TbCode {
+  run(): void {
     const setOrder: number[] = [];
     for (const op of this.ir.ops) if (op.opc === Opc.set_label) setOrder.push(op.args[0]!);
     for (let i = setOrder.length - 1; i >= 0; i--) {
       this.openLabels.push(setOrder[i]!);
       this.w.block();
     }
-    this.tbEntry();
-    this.cache?.loadAll();
+    this.frame.enterTb(this.tb.icount);
     for (const op of this.ir.ops) this.genOp(op);
     if (this.openLabels.length !== 0) throw new Error('wasm codegen: labels left open');
     // Translators end every path with a TB exit; reaching here is a bug, so trap loudly.
     this.w.op(Op.unreachable);
-    return { code: this.w, locals: this.locals };
   }
 
   // --- EmitContext ------------------------------------------------------------
@@ -170,7 +178,6 @@ class TbCodegen implements EmitContext {
     if (this.cache && this.cache.local(d) >= 0) {
       value();
       this.w.localSet(this.cache.local(d));
-      this.cache.markWritten(d);
       return;
     }
     this.w.i32Const(0);
@@ -183,8 +190,7 @@ class TbCodegen implements EmitContext {
     const key = `${type}:${n}`;
     let idx = this.scratches.get(key);
     if (idx === undefined) {
-      idx = this.locals.length;
-      this.locals.push(type);
+      idx = this.frame.newLocal(type);
       this.scratches.set(key, idx);
     }
     return idx;
@@ -195,8 +201,7 @@ class TbCodegen implements EmitContext {
   private localOf(t: Temp): number {
     let idx = this.tempLocal[t.index]!;
     if (idx < 0) {
-      idx = this.locals.length;
-      this.locals.push(valType(t.type));
+      idx = this.frame.newLocal(valType(t.type));
       this.tempLocal[t.index] = idx;
     }
     return idx;
@@ -233,19 +238,9 @@ class TbCodegen implements EmitContext {
     return this.nesting + (this.openLabels.length - 1 - pos);
   }
 
-  /** Account for an entered TB: retired instructions and the slice budget. */
-  private tbEntry(): void {
-    const w = this.w;
-    const n = this.tb.icount;
-    w.i32Const(0).i32Const(0).mem(Op.i64_load, 3, CPU_BASE + Cpu.INSN_COUNT).i64Const(BigInt(n)).op(Op.i64_add);
-    w.mem(Op.i64_store, 3, CPU_BASE + Cpu.INSN_COUNT);
-    w.i32Const(0).i32Const(0).mem(Op.i32_load, 2, CPU_BASE + Cpu.WASM_BUDGET).i32Const(n).op(Op.i32_sub);
-    w.mem(Op.i32_store, 2, CPU_BASE + Cpu.WASM_BUDGET);
-  }
-
-  private returnExit(code: number, writeBack = true): void {
-    if (writeBack) this.cache?.writeBack();
-    this.w.i32Const(~code).return_();
+  /** Blocks the TB code has open here (for the frame's branch depths). */
+  private depth(): number {
+    return this.openLabels.length + this.nesting;
   }
 
   // --- ops ------------------------------------------------------------------------
@@ -345,12 +340,13 @@ class TbCodegen implements EmitContext {
       case Opc.call:
         return this.genCall(op);
       case Opc.exit_tb:
-        this.returnExit(a[0]!);
+        this.frame.exit(a[0]!, this.depth());
         return;
       case Opc.goto_ptr:
         // Only a TB without helper calls is sure to leave the TB flags (privilege, ...) as they were
         // at its entry, which the dispatcher's lookup assumes.
-        this.returnExit(this.env.gotoPtrLookup && !this.hasCalls ? GOTO_PTR_LOOKUP : ExitCode.Next);
+        if (this.env.gotoPtrLookup && !this.hasCalls) this.frame.gotoPtr(this.depth());
+        else this.frame.exit(ExitCode.Next, this.depth());
         return;
       case Opc.goto_tb:
         return this.genGotoTb(a[0]!);
@@ -371,7 +367,8 @@ class TbCodegen implements EmitContext {
       this.get(t);
       this.w.mem(t.type === Type.I32 ? Op.i32_store : Op.i64_store, t.type === Type.I32 ? 2 : 3, CPU_BASE + Cpu.HELPER_ARGS + 8 * i);
     }
-    if (!(sig.flags & HelperFlag.NO_READ_GLOBALS) || sig.flags & HelperFlag.MAY_RAISE) this.cache?.writeBack();
+    // Helpers may read Cpu.INSN_COUNT (instret, cycle): the frame syncs it before every call.
+    this.frame.sync(!(sig.flags & HelperFlag.NO_READ_GLOBALS) || (sig.flags & HelperFlag.MAY_RAISE) !== 0);
     if (sig.flags & HelperFlag.MAY_RAISE) this.storePc();
     this.w.call(this.env.helperFunc(helperId));
     if (!(sig.flags & HelperFlag.NO_WRITE_GLOBALS)) {
@@ -392,13 +389,10 @@ class TbCodegen implements EmitContext {
    * valid flag is set; otherwise return Chain0/Chain1 to the loop.
    */
   private genGotoTb(slot: number): void {
-    this.cache?.writeBack();
     const pc = this.pcConst;
     const target = pc === null ? null : this.env.chainTarget(Number(pc & 0xffffffffn) | 0, Number(pc >> 32n) | 0);
-    if (target) {
-      this.w.globalGet(target.validGlobal).if_().i32Const((target.index << 1) | slot).return_().end();
-    }
-    this.returnExit(slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1, false);
+    if (target) this.frame.chain(target, slot, this.depth());
+    this.frame.exit(slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1, this.depth());
   }
 }
 

@@ -1,17 +1,21 @@
-// Guest globals kept in Wasm locals for the length of one TB (DESIGN.md
-// decision 4): loaded once at TB entry, written back before anything that
-// can read them or raise (helpers per their HelperFlag bits, the memory slow
-// path, host ld of the CPU state, TB exits), and reloaded after anything
-// that can write them (helpers without NO_WRITE_GLOBALS, host st).
+// Guest globals kept in Wasm locals for a whole region function, across the
+// TBs of its module and the jumps between them (DESIGN.md decision 4):
+// loaded once when the function is entered, written back before anything
+// that can read them or raise (helpers per their HelperFlag bits, the memory
+// slow path, host ld of the CPU state) and when the function returns, and
+// reloaded after anything that can write them (helpers without
+// NO_WRITE_GLOBALS, host st).
 //
-// Branches only go forward and every path starts from the entry load, so a
-// cached local always holds the global's current value on every path; the
-// write-back stores every global written anywhere earlier in op order, which
-// on paths that skipped the write just stores the value loaded at entry.
+// Control flow inside the function has loops (jumps between TBs), so a
+// write-back cannot know which writes happened on the path taken: it stores
+// every global that any TB of the module writes. A local always holds its
+// global's current value, so storing one that was not written on this path
+// stores the value it already has.
 //
 // The pc global is never cached: the backend stores the current
 // instruction's pc into Cpu.PC before slow paths and raising helpers, and a
-// later read of pc must see that store, as in the interpreter.
+// later read of pc must see that store, as in the interpreter. Globals that
+// overlap another cached global of a different size are not cached either.
 
 import { IRFunction } from '../../ir/ir.js';
 import { Temp, TempKind, Type } from '../../ir/types.js';
@@ -20,66 +24,83 @@ import { valType } from './emit-context.js';
 import { CodeWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 
-export class GlobalCache {
-  /** Wasm local of each cached global temp, -1 when not cached. */
-  private readonly localOf: number[];
-  private readonly cachedTemps: Temp[] = [];
-  private readonly written = new Set<Temp>();
+interface CachedGlobal {
+  readonly offset: number;
+  readonly type: Type;
+  readonly local: number;
+  written: boolean;
+}
 
-  constructor(ir: IRFunction, private readonly w: CodeWriter, newLocal: (t: ValType) => number) {
-    this.localOf = new Array(ir.temps.length).fill(-1);
-    const used = new Set<number>();
-    for (const op of ir.ops) {
-      const n = ir.nOut(op) + ir.nIn(op);
-      for (let i = 0; i < n; i++) used.add(op.args[i]!);
+export class GlobalCache {
+  /** Cached globals by CPU-state offset, in offset order. */
+  private readonly byOffset = new Map<number, CachedGlobal>();
+  private readonly cached: CachedGlobal[] = [];
+
+  constructor(irs: readonly IRFunction[], private readonly w: CodeWriter, newLocal: (t: ValType) => number) {
+    const seen = new Map<number, { type: Type; written: boolean }>();
+    const rejected = new Set<number>();
+    for (const ir of irs) {
+      for (const op of ir.ops) {
+        const nOut = ir.nOut(op), n = nOut + ir.nIn(op);
+        for (let i = 0; i < n; i++) {
+          const t = ir.temp(op.args[i]!);
+          if (t.kind !== TempKind.Global) continue;
+          const prev = seen.get(t.offset);
+          if (prev && prev.type !== t.type) rejected.add(t.offset);
+          if (prev) prev.written ||= i < nOut;
+          else seen.set(t.offset, { type: t.type, written: i < nOut });
+        }
+      }
     }
-    for (const index of [...used].sort((x, y) => x - y)) {
-      const t = ir.temp(index);
-      if (t.kind !== TempKind.Global || overlaps(t, Cpu.PC, 8)) continue;
-      this.localOf[index] = newLocal(valType(t.type));
-      this.cachedTemps.push(t);
+    const offsets = [...seen.keys()].sort((x, y) => x - y);
+    for (const offset of offsets) {
+      const g = seen.get(offset)!;
+      if (rejected.has(offset) || overlaps(offset, g.type, Cpu.PC, 8)) continue;
+      // An overlap with a neighbour means two views of the same bytes: keep both in memory.
+      if (offsets.some((o) => o !== offset && overlaps(offset, g.type, o, seen.get(o)!.type === Type.I32 ? 4 : 8))) continue;
+      const c: CachedGlobal = { offset, type: g.type, local: newLocal(valType(g.type)), written: g.written };
+      this.byOffset.set(offset, c);
+      this.cached.push(c);
     }
   }
 
   /** The local holding global t, or -1 if t is not cached. */
   local(t: Temp): number {
-    return this.localOf[t.index]!;
-  }
-
-  markWritten(t: Temp): void {
-    this.written.add(t);
+    const c = this.byOffset.get(t.offset);
+    return c !== undefined && c.type === t.type ? c.local : -1;
   }
 
   /** Load every cached global from the CPU state. */
   loadAll(): void {
-    for (const t of this.cachedTemps) this.load(t);
+    for (const c of this.cached) this.load(c);
   }
 
-  /** Store every global written so far back to the CPU state. */
+  /** Store every global the module writes back to the CPU state. */
   writeBack(): void {
-    for (const t of this.written) {
-      this.w.i32Const(0).localGet(this.localOf[t.index]!);
-      this.w.mem(t.type === Type.I32 ? Op.i32_store : Op.i64_store, t.type === Type.I32 ? 2 : 3, CPU_BASE + t.offset);
+    for (const c of this.cached) {
+      if (!c.written) continue;
+      this.w.i32Const(0).localGet(c.local);
+      this.w.mem(c.type === Type.I32 ? Op.i32_store : Op.i64_store, c.type === Type.I32 ? 2 : 3, CPU_BASE + c.offset);
     }
   }
 
   /** True if any cached global overlaps CPU-state bytes [offset, offset + size). */
   anyOverlaps(offset: number, size: number): boolean {
-    return this.cachedTemps.some((t) => overlaps(t, offset, size));
+    return this.cached.some((c) => overlaps(c.offset, c.type, offset, size));
   }
 
   /** Reload the cached globals overlapping [offset, offset + size) (after a host st there). */
   reloadOverlapping(offset: number, size: number): void {
-    for (const t of this.cachedTemps) if (overlaps(t, offset, size)) this.load(t);
+    for (const c of this.cached) if (overlaps(c.offset, c.type, offset, size)) this.load(c);
   }
 
-  private load(t: Temp): void {
-    this.w.i32Const(0).mem(t.type === Type.I32 ? Op.i32_load : Op.i64_load, t.type === Type.I32 ? 2 : 3, CPU_BASE + t.offset);
-    this.w.localSet(this.localOf[t.index]!);
+  private load(c: CachedGlobal): void {
+    this.w.i32Const(0).mem(c.type === Type.I32 ? Op.i32_load : Op.i64_load, c.type === Type.I32 ? 2 : 3, CPU_BASE + c.offset);
+    this.w.localSet(c.local);
   }
 }
 
-function overlaps(t: Temp, offset: number, size: number): boolean {
-  const tSize = t.type === Type.I32 ? 4 : 8;
-  return t.offset < offset + size && offset < t.offset + tSize;
+function overlaps(gOffset: number, gType: Type, offset: number, size: number): boolean {
+  const gSize = gType === Type.I32 ? 4 : 8;
+  return gOffset < offset + size && offset < gOffset + gSize;
 }

@@ -1,6 +1,8 @@
-// Compiles a batch of TBs into one Wasm module: one function per TB, called
-// through a table by a dispatcher loop, so a goto_tb to a TB of the same
-// module continues inside Wasm with no return to TypeScript.
+// Compiles a batch of TBs into one Wasm module holding one region function:
+// the TBs' code inline, one case of a dispatch loop each, so a goto_tb to a
+// TB of the same module is a branch inside Wasm (a plain loop back edge for a
+// TB jumping to itself), and guest globals can stay in locals across TBs
+// (global-cache.ts).
 //
 // Module interface (all names are part of the contract with wasm-tier.ts):
 //   imports  env.memory          the machine's linear memory
@@ -8,25 +10,35 @@
 //            h.<id>               helper <id>, () -> ()
 //   exports  run(entry: i32, budget: i32) -> i32   an ExitCode
 //            v<k>    (global i32) 1 while TB k may be entered by a chained jump
-//   memory   Cpu.WASM_BUDGET  guest instructions left in the slice (set from
-//                             `budget`, read back by the tier after run)
+//   memory   Cpu.WASM_BUDGET  guest instructions left in the slice when run
+//                             returns (the tier reads it back)
 //            Cpu.WASM_LAST_TB module-local index of the TB that ran last
 // (Memory, not exported globals, for the values the tier reads after every
 // run: a Global's `value` getter cost ~10% of a guest benchmark's time.)
 //
 // Invalidation is per TB: the tier clears v<k>, and chained jumps test it.
 // goto_ptr: in a module whose TBs share one flags value (and hold at most
-// MAX_GOTO_PTR_SCAN TBs), a TB without helper calls returns ~GOTO_PTR_LOOKUP
-// and the dispatcher looks Cpu.PC up among the module's valid TBs, continuing
-// in Wasm on a hit and returning ExitCode.Next on a miss.
-// Exits: a TB function returns (next TB index << 1 | goto_tb slot) or ~ExitCode.
-// When the dispatcher stops chaining (exit request, budget spent) it returns
-// Chain0/Chain1 for that slot, as the interpreter does, so the loop can link
-// the TB that ran last (export `last`) to its successor.
+// MAX_GOTO_PTR_SCAN TBs), a TB without helper calls continues in the lookup
+// case, which compares Cpu.PC with the module's valid TBs, continuing in Wasm
+// on a hit and returning ExitCode.Next on a miss.
+// Chaining stops (exit request, budget spent) with Chain0/Chain1 for the
+// slot, as the interpreter does, so the loop can link the TB that ran last
+// to its successor.
+//
+// Layout of run:
+//   block $exit
+//     loop $dispatch
+//       block $case[K-1] ... block $case[0]
+//         br_table $case[entry]
+//       end  loop $self0 <TB 0> end   end  loop $self1 <TB 1> end ... <lookup case>
+//     end
+//   end
+//   write back cached globals, Cpu.INSN_COUNT, Cpu.WASM_BUDGET; return RESULT
 
 import { ExitCode, Opc } from '../../ir/ops.js';
 import { Cpu, CPU_BASE } from '../../memory/layout.js';
-import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbFunction, GOTO_PTR_LOOKUP, TbSource } from './codegen.js';
+import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbCode, RegionFrame, TbSource } from './codegen.js';
+import { GlobalCache } from './global-cache.js';
 import { CodeWriter, ExternKind, WasmModuleWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 
@@ -67,7 +79,6 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
   if (tbs.length === 0) throw new Error('wasm: empty module');
   const m = new WasmModuleWriter();
   const voidFn = m.funcType([], []);
-  const tbFnType = m.funcType([], [I32]);
   const runType = m.funcType([I32, I32], [I32]);
 
   // Imports first: they take the low function indices.
@@ -88,69 +99,165 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
 
   // The lookup matches on pc alone, so every TB must share the flags of the one jumping.
   const gotoPtrLookup = tbs.length <= MAX_GOTO_PTR_SCAN && tbs.every((tb) => tb.flags === tbs[0]!.flags);
-  const tbFuncs = tbs.map((tb) => {
+  const region = new RegionBuilder(tbs, validGlobals, gotoPtrLookup, options);
+  tbs.forEach((tb, k) => {
     const env = {
+      frame: region.frameFor(k),
       slowLoad, slowStore, gotoPtrLookup,
       helperFunc: (id: number): number => helperFuncs.get(id)!,
       chainTarget: (lo: number, hi: number): ChainTarget | null => byPc.get(pcKey(lo, hi, tb.flags)) ?? null,
     };
-    const { code, locals } = genTbFunction(tb, env, options);
-    return m.addFunction(tbFnType, locals, code);
+    genTbCode(tb, env);
+    region.endCase(k);
   });
-  m.addTable(tbs.length);
-  m.addElements(0, tbFuncs);
-
-  const lookup = gotoPtrLookup ? tbs.map((tb, k) => ({ pc: pcBig(tb.pcLo, tb.pcHi), validGlobal: validGlobals[k]! })) : [];
-  const run = m.addFunction(runType, [I32, I32, ValType.I64], genDispatcher(tbFnType, lookup));
+  const { code, locals } = region.finish();
+  const run = m.addFunction(runType, locals, code);
   m.addExport(RUN_EXPORT, ExternKind.Func, run);
   validGlobals.forEach((g, k) => m.addExport(validExport(k), ExternKind.Global, g));
   return { bytes: m.finish(), helperIds };
 }
 
-/**
- * run(entry, budget): call TBs until one returns an exit. The loop's back
- * edge is the only loop in generated code, so it is where the exit-request
- * word and the slice budget are polled (DESIGN.md decision 6).
- */
-interface LookupEntry {
-  readonly pc: bigint;
-  readonly validGlobal: number;
-}
-
 const pcBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
-function genDispatcher(tbFnType: number, lookup: readonly LookupEntry[]): CodeWriter {
-  const ENTRY = 0, BUDGET = 1, RESULT = 2, STOP = 3, PC = 4;
-  const BUDGET_AT = CPU_BASE + Cpu.WASM_BUDGET, LAST_AT = CPU_BASE + Cpu.WASM_LAST_TB;
-  const w = new CodeWriter();
-  w.i32Const(0).localGet(BUDGET).mem(Op.i32_store, 2, BUDGET_AT);
-  w.loop();
-  w.i32Const(0).localGet(ENTRY).mem(Op.i32_store, 2, LAST_AT);
-  w.localGet(ENTRY).callIndirect(tbFnType).localTee(RESULT);
-  w.i32Const(0).op(Op.i32_lt_s).if_();
-  {
-    // An exit, or a goto_ptr to look up among this module's TBs.
-    w.localGet(RESULT).i32Const(~GOTO_PTR_LOOKUP).op(Op.i32_ne).if_().localGet(RESULT).i32Const(-1).op(Op.i32_xor).return_().end();
-    w.i32Const(0).mem(Op.i64_load, 3, CPU_BASE + Cpu.PC).localSet(PC);
-    w.block();
-    lookup.forEach((entry, k) => {
-      w.localGet(PC).i64Const(entry.pc).op(Op.i64_eq).globalGet(entry.validGlobal).op(Op.i32_and);
-      w.if_().i32Const(k).localSet(ENTRY).br(1).end();
-    });
-    w.i32Const(ExitCode.Next).return_();
-    w.end();
-    w.i32Const(ExitCode.Next).localSet(STOP);
+// Locals of run: the two parameters, then these, then the cached globals and the pooled TB locals.
+const ENTRY = 0, BUDGET = 1, RUN_PARAMS = 2, RESULT = 2, SYNCED = 3, PC = 4, FIXED_LOCALS = [I32, I32, ValType.I64];
+const BUDGET_AT = CPU_BASE + Cpu.WASM_BUDGET, LAST_AT = CPU_BASE + Cpu.WASM_LAST_TB;
+const INSN_COUNT_AT = CPU_BASE + Cpu.INSN_COUNT, EXIT_REQUEST_AT = CPU_BASE + Cpu.EXIT_REQUEST;
+
+/**
+ * Writes the region function: the frame every TB's code is emitted into,
+ * the dispatch loop around them, the goto_ptr lookup case and the exit.
+ */
+class RegionBuilder {
+  readonly w = new CodeWriter(4096);
+  private readonly locals: ValType[] = [...FIXED_LOCALS];
+  /** TB locals, pooled per type: every TB starts again from the first of each pool. */
+  private readonly pools = new Map<ValType, number[]>();
+  private readonly poolUsed = new Map<ValType, number>();
+  private readonly cache: GlobalCache | null;
+  /** Cases of the dispatch loop: one per TB, plus the goto_ptr lookup. */
+  private readonly nCases: number;
+  private readonly lookupCase: number;
+
+  constructor(private readonly tbs: readonly ModuleTbInput[], private readonly validGlobals: readonly number[],
+    private readonly gotoPtrLookup: boolean, options: CodegenOptions) {
+    const w = this.w;
+    this.cache = options.cacheGlobals ? new GlobalCache(tbs.map((tb) => tb.ir), w, (t) => this.addLocal(t)) : null;
+    this.lookupCase = tbs.length;
+    this.nCases = tbs.length + (gotoPtrLookup ? 1 : 0);
+    w.localGet(BUDGET).localSet(SYNCED);
+    this.cache?.loadAll();
+    w.block(); // $exit
+    w.loop(); // $dispatch
+    for (let k = 0; k < this.nCases; k++) w.block();
+    const targets = [...Array(this.nCases).keys()];
+    w.localGet(ENTRY).brTable(targets, 0);
+    w.end(); // case 0 starts here
+    this.beginCase();
   }
-  w.else_();
-  w.localGet(RESULT).i32Const(1).op(Op.i32_shr_u).localSet(ENTRY);
-  w.localGet(RESULT).i32Const(1).op(Op.i32_and).i32Const(ExitCode.Chain0).op(Op.i32_add).localSet(STOP);
-  w.end();
-  // The TB stored its successor's pc into Cpu.PC, so stopping here is a clean TB boundary.
-  w.i32Const(0).mem(Op.i32_load, 2, CPU_BASE + Cpu.EXIT_REQUEST);
-  w.i32Const(0).mem(Op.i32_load, 2, BUDGET_AT).i32Const(0).op(Op.i32_le_s).op(Op.i32_or);
-  w.if_().localGet(STOP).return_().end();
-  w.br(0);
-  w.end();
-  w.op(Op.unreachable);
-  return w;
+
+  frameFor(k: number): RegionFrame {
+    const self = this;
+    const w = this.w;
+    // Blocks around TB k's code at its top level: its self loop, the cases after it, then $dispatch and $exit.
+    const toSelf = (depth: number): number => depth;
+    const toDispatch = (depth: number): number => depth + 1 + (this.nCases - 1 - k);
+    const toExit = (depth: number): number => toDispatch(depth) + 1;
+    const leave = (code: number, depth: number): void => {
+      w.i32Const(0).i32Const(k).mem(Op.i32_store, 2, LAST_AT);
+      w.i32Const(code).localSet(RESULT).br(toExit(depth));
+    };
+    /** Stop chaining with `code` when an exit is requested or the budget is spent. */
+    const stopCheck = (code: number, depth: number): void => {
+      w.i32Const(0).mem(Op.i32_load, 2, EXIT_REQUEST_AT).localGet(BUDGET).i32Const(0).op(Op.i32_le_s).op(Op.i32_or);
+      w.if_();
+      leave(code, depth + 1);
+      w.end();
+    };
+    return {
+      w,
+      cache: this.cache,
+      newLocal: (t) => self.poolLocal(t),
+      enterTb(icount: number): void {
+        w.localGet(BUDGET).i32Const(icount).op(Op.i32_sub).localSet(BUDGET);
+      },
+      sync(writeBackGlobals: boolean): void {
+        if (writeBackGlobals) self.cache?.writeBack();
+        self.syncInsnCount();
+      },
+      exit: leave,
+      chain(target: ChainTarget, slot: number, depth: number): void {
+        const code = slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+        w.globalGet(target.validGlobal).if_();
+        stopCheck(code, depth + 1);
+        if (target.index === k) {
+          w.br(toSelf(depth + 1));
+        } else {
+          w.i32Const(target.index).localSet(ENTRY).br(toDispatch(depth + 1));
+        }
+        w.end();
+      },
+      gotoPtr(depth: number): void {
+        stopCheck(ExitCode.Next, depth);
+        w.i32Const(0).i32Const(k).mem(Op.i32_store, 2, LAST_AT);
+        w.i32Const(self.lookupCase).localSet(ENTRY).br(toDispatch(depth));
+      },
+    };
+  }
+
+  /** After TB k's code: close its self loop and the block of the next case, and open that case. */
+  endCase(k: number): void {
+    this.w.end(); // $self
+    if (k + 1 >= this.nCases) return; // the last case: inside $dispatch now
+    this.w.end(); // the block of case k + 1
+    if (k + 1 < this.tbs.length) this.beginCase();
+  }
+
+  finish(): { code: CodeWriter; locals: ValType[] } {
+    const w = this.w;
+    // The lookup case, if any, is the last one: only $dispatch and $exit are around it.
+    if (this.gotoPtrLookup) {
+      w.i32Const(0).mem(Op.i64_load, 3, CPU_BASE + Cpu.PC).localSet(PC);
+      this.tbs.forEach((tb, j) => {
+        w.localGet(PC).i64Const(pcBig(tb.pcLo, tb.pcHi)).op(Op.i64_eq).globalGet(this.validGlobals[j]!).op(Op.i32_and);
+        w.if_().i32Const(j).localSet(ENTRY).br(1).end(); // depth 1: $dispatch
+      });
+      w.i32Const(ExitCode.Next).localSet(RESULT).br(1); // $exit
+    }
+    w.end(); // $dispatch
+    w.end(); // $exit
+    this.cache?.writeBack();
+    this.syncInsnCount();
+    w.i32Const(0).localGet(BUDGET).mem(Op.i32_store, 2, BUDGET_AT);
+    w.localGet(RESULT);
+    return { code: w, locals: this.locals };
+  }
+
+  private beginCase(): void {
+    for (const [t] of this.poolUsed) this.poolUsed.set(t, 0);
+    this.w.loop(); // $self
+  }
+
+  /** Cpu.INSN_COUNT += instructions entered since the last sync. */
+  private syncInsnCount(): void {
+    const w = this.w;
+    w.i32Const(0).i32Const(0).mem(Op.i64_load, 3, INSN_COUNT_AT);
+    w.localGet(SYNCED).localGet(BUDGET).op(Op.i32_sub).op(Op.i64_extend_i32_u).op(Op.i64_add);
+    w.mem(Op.i64_store, 3, INSN_COUNT_AT);
+    w.localGet(BUDGET).localSet(SYNCED);
+  }
+
+  private addLocal(t: ValType): number {
+    this.locals.push(t);
+    return RUN_PARAMS + this.locals.length - 1;
+  }
+
+  private poolLocal(t: ValType): number {
+    let pool = this.pools.get(t);
+    if (!pool) this.pools.set(t, (pool = []));
+    const used = this.poolUsed.get(t) ?? 0;
+    if (used === pool.length) pool.push(this.addLocal(t));
+    this.poolUsed.set(t, used + 1);
+    return pool[used]!;
+  }
 }

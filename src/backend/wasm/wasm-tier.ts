@@ -152,7 +152,11 @@ export class WasmTier implements Tier {
     this.lastTb = null;
   }
 
-  /** Build and compile tbs (valid, with IR) into one module now. Returns the module, or null if none qualified. */
+  /**
+   * Build and compile tbs (valid, with IR) into one module now. Returns the
+   * module, or null if none qualified. TBs compiled already move to the new
+   * module (region growth: tiering.ts).
+   */
   compile(tbs: readonly TranslationBlock[]): CompiledModule | null {
     const batch = tbs.filter(compilable);
     if (batch.length === 0) return null;
@@ -178,7 +182,7 @@ export class WasmTier implements Tier {
     this.stats.backgroundCompiles++;
     return WebAssembly.compile(bytes.bytes).then((module) => {
       if (generation !== this.generation) return null;
-      const still = batch.filter((tb) => tb.valid && tb.wasmCode === null);
+      const still = batch.filter((tb) => tb.valid);
       if (still.length === 0) return null;
       return this.install(module, batch, bytes.helperIds, bytes.bytes.length);
     });
@@ -211,10 +215,22 @@ export class WasmTier implements Tier {
   private install(module: WebAssembly.Module, batch: TranslationBlock[], helperIds: readonly number[], size: number): CompiledModule {
     const mod = new CompiledModule(module, batch, helperIds, size);
     batch.forEach((tb, index) => {
-      if (tb.valid && tb.wasmCode === null) tb.wasmCode = { module: mod, index } satisfies WasmTbCode;
-      else mod.validTbs--;
+      if (!tb.valid) {
+        mod.validTbs--;
+        return;
+      }
+      const old = tb.wasmCode as WasmTbCode | null;
+      if (old !== null) this.release(old);
+      tb.wasmCode = { module: mod, index } satisfies WasmTbCode;
     });
     return mod;
+  }
+
+  /** A TB left old.module (recompiled elsewhere): its old copy must not be entered again. */
+  private release(old: WasmTbCode): void {
+    const mod = old.module;
+    if (mod.instance) mod.instance.valid[old.index]!.value = 0;
+    if (--mod.validTbs === 0) this.dropModule(mod);
   }
 
   private instantiate(mod: CompiledModule): LiveInstance {
@@ -266,7 +282,7 @@ export class WasmTier implements Tier {
 }
 
 function compilable(tb: TranslationBlock): boolean {
-  return tb.valid && tb.ir !== null && tb.wasmCode === null;
+  return tb.valid && tb.ir !== null;
 }
 
 function now(): number {

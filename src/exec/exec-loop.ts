@@ -28,7 +28,7 @@ import { ExecLogger, hex64, LogFlag } from './log.js';
 import { GuestTarget } from './target.js';
 import { TranslationBlock } from './tb.js';
 import { estimateTbBytes, TbCache } from './tb-cache.js';
-import { Tier } from './tier.js';
+import { IndirectJumpLookup, Tier } from './tier.js';
 import { ColdTierPolicy, TierPolicy } from './tier-policy.js';
 
 export const EXIT_EXCEPTION = -1;
@@ -47,6 +47,11 @@ export interface SliceBudget {
 export interface ColdTierControls {
   /** Set when the tier's constant pool is nearly exhausted: the loop flushes the TB cache. */
   readonly constPoolFull?: boolean;
+  /**
+   * Present (null) on a tier that can follow goto_ptr itself: the loop sets
+   * it to itself when indirect chaining is on (ExecLoopOptions.indirectChaining).
+   */
+  indirectJumps?: IndirectJumpLookup | null;
 }
 
 export interface ExecLoopOptions {
@@ -64,6 +69,14 @@ export interface ExecLoopOptions {
   tbSizeMiB?: number;
   /** Longest TB in guest instructions (QEMU's TCG_MAX_INSNS is 512). */
   maxInsnsPerTb?: number;
+  /**
+   * Let the cold tier follow indirect jumps (goto_ptr) through the jump cache
+   * without returning here. Default: on when no policy is given (interpreter
+   * only). Off under another policy unless asked for, because the policy then
+   * no longer sees the TBs reached by returns (a Wasm policy may count or
+   * compile them in tierFor).
+   */
+  indirectChaining?: boolean;
 }
 
 /**
@@ -90,7 +103,7 @@ const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
 const EXCEPTION_W = (CPU_BASE + Cpu.EXCEPTION) >> 2;
 const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >> 2;
 
-export class ExecLoop {
+export class ExecLoop implements IndirectJumpLookup {
   readonly cache: TbCache;
   readonly stats: ExecStats = { tbsTranslated: 0, executions: 0, chainsLinked: 0, guestExceptions: 0, exitRequests: 0 };
   readonly policy: TierPolicy;
@@ -122,6 +135,15 @@ export class ExecLoop {
       },
     });
     this.mmu.onCodeWrite = (hostPage) => this.invalidateHostPage(hostPage);
+    if ((options.indirectChaining ?? options.policy === undefined) && 'indirectJumps' in this.cold) {
+      this.cold.indirectJumps = this;
+    }
+  }
+
+  lookupIndirect(pcLo: number, pcHi: number, flags: number): TranslationBlock | null {
+    // A TB that changes the flags ends with exit_tb, but check anyway: TB_FLAGS_W must stay right for helpers.
+    if (this.target.tbFlags() !== flags) return null;
+    return this.cache.lookupJump(pcLo, pcHi, flags);
   }
 
   /** Run until an exit (see the file comment); at most about budgetInsns guest instructions. */

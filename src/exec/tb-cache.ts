@@ -124,6 +124,22 @@ export class TbCache {
     return null;
   }
 
+  /**
+   * The jump cache alone: the valid TB for (pc, flags) if its slot holds it,
+   * else null (no Map lookup, no mapping check: the jump cache is cleared on
+   * every TLB flush, so its entries are still mapped). For tiers that chain
+   * indirect jumps themselves; a miss goes back to the loop and lookup().
+   */
+  lookupJump(pcLo: number, pcHi: number, flags: number): TranslationBlock | null {
+    if (this.jumpCacheGeneration !== this.mmu.flushGeneration) return null;
+    const cached = this.jumpCache[jumpCacheIndex(pcLo)]!;
+    if (cached !== null && cached.pcLo === (pcLo | 0) && cached.pcHi === (pcHi | 0) && cached.flags === flags) {
+      this.stats.jumpCacheHits++;
+      return cached;
+    }
+    return null;
+  }
+
   /** Add a freshly translated TB of estimated size `bytes`. */
   insert(tb: TranslationBlock, bytes: number = estimateTbBytes(tb)): void {
     const key = hashKey(tb.pcLo, tb.pcHi, tb.flags);

@@ -18,3 +18,17 @@ export interface Tier {
   /** Forget everything (TB cache flush). */
   flush(): void;
 }
+
+/**
+ * Offered by the execution loop to a tier that follows indirect jumps
+ * (goto_ptr: every function return) itself instead of returning to the loop
+ * for each one. QEMU's lookup_and_goto_ptr, in spirit.
+ */
+export interface IndirectJumpLookup {
+  /**
+   * The TB to continue with at (pcLo, pcHi), if the CPU's current TB flags
+   * equal `flags` (those of the TB that jumps) and the TB cache's jump cache
+   * holds it; otherwise null, and the tier returns to the loop.
+   */
+  lookupIndirect(pcLo: number, pcHi: number, flags: number): TranslationBlock | null;
+}

@@ -32,6 +32,13 @@ export interface PageLookup {
   host: number;
   /** Prot bits the page allows (the TLB entry gets a tag for each). */
   prot: number;
+  /**
+   * System mode: the physical address of the page when it is device memory
+   * (host is then ignored); -1 or absent for RAM. The SoftMmu resets it to -1
+   * before every translatePage, so translators without devices never set it.
+   * PhysicalMemoryMap.lookupPage fills host / prot / mmioPage for the walker.
+   */
+  mmioPage?: number;
 }
 
 /** Implemented by user mode (its map of guest pages) and by system mode (the page-table walk). */

@@ -4,6 +4,17 @@
 //
 // Everything the tiers call per guest access (load, store) is allocation-free:
 // values travel as 32-bit halves and through reused fields.
+//
+// Device memory (system mode): a PageTranslator may answer a page with
+// PageLookup.mmioPage = its physical address (PhysicalMemoryMap.lookupPage does
+// this for MMIO regions). Such a page never gets inline tags, so generated
+// code and the interpreter always miss and come here; the TLB remembers the
+// device page in a JS-side table (Tlb.fillMmio / mmioHit) so the next access
+// skips the page walk, and load/store hand aligned 1/2/4/8-byte accesses to
+// `mmioBus` (the machine's PhysicalMemoryMap) at the physical address.
+// Misaligned device accesses and code fetches from devices are access faults
+// (FaultKind.Protection), as RISC-V allows for I/O regions; host-side reads
+// and writes (GuestMemoryAccess) fail on device pages the same way.
 
 import { Cpu, CPU_BASE } from './layout.js';
 import { LinearMemory } from './linear-memory.js';
@@ -14,9 +25,13 @@ import {
 import { PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE, TlbEntry } from './tlb-layout.js';
 import { Tlb } from './tlb.js';
 import { GuestMemoryAccessor } from './guest-memory-access.js';
+import type { MmioBus } from './address-space.js';
 
 const PAGE_OFFSET_MASK = PAGE_SIZE - 1;
 const HELPER_RET_WORD = (CPU_BASE + Cpu.HELPER_RET) >> 2;
+/** probeIo's answer for a device page (the physical address is in SoftMmu.ioPaddr). */
+const IO = -2;
+const TWO_32 = 4294967296;
 
 function bswap32(v: number): number {
   return ((v >>> 24) | ((v >>> 8) & 0xff00) | ((v & 0xff00) << 8) | (v << 24)) | 0;
@@ -56,6 +71,10 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
   lastFetchHostPage2 = -1;
   /** The fault of the last failed probe (FaultKind). */
   lastFault: FaultKind = FaultKind.None;
+  /** Where device accesses go (system mode); null in user mode, where no page is a device. */
+  mmioBus: MmioBus | null = null;
+  /** Physical address of the device access probeIo found. */
+  private ioPaddr = 0;
 
   private readonly lookup: PageLookup = { host: 0, prot: 0 };
   /** Assembled value of a bytewise access (reused, no allocation). */
@@ -84,10 +103,26 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
    * A write probe succeeds on code pages too: callers must check isCodePage.
    */
   probe(vaddrLo: number, vaddrHi: number, access: Access, mmuIdx: number): number {
+    const host = this.probeIo(vaddrLo, vaddrHi, access, mmuIdx);
+    if (host !== IO) return host;
+    this.lastFault = FaultKind.Protection;
+    return -1;
+  }
+
+  /** probe(), but a device page answers IO (with its physical address in ioPaddr). */
+  private probeIo(vaddrLo: number, vaddrHi: number, access: Access, mmuIdx: number): number {
     let host: number;
     if (access === Access.Write) host = this.tlb.hitWriteOrShadow(mmuIdx, vaddrLo, vaddrHi);
     else host = this.tlb.hit(mmuIdx, vaddrLo, vaddrHi, access === Access.Read ? TlbEntry.READ_TAG : TlbEntry.CODE_TAG);
     if (host >= 0) return host;
+    if (access !== Access.Fetch) {
+      const phys = this.tlb.mmioHit(mmuIdx, vaddrLo, vaddrHi, access === Access.Read ? Prot.READ : Prot.WRITE);
+      if (phys >= 0) {
+        this.ioPaddr = phys + (vaddrLo & PAGE_OFFSET_MASK);
+        return IO;
+      }
+    }
+    this.lookup.mmioPage = -1;
     const fault = this.translator.translatePage(vaddrLo, vaddrHi, access, mmuIdx, this.lookup);
     if (fault !== FaultKind.None) {
       this.lastFault = fault;
@@ -97,6 +132,16 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
     if ((this.lookup.prot & need) === 0) {
       this.lastFault = FaultKind.Protection;
       return -1;
+    }
+    const mmioPage = this.lookup.mmioPage;
+    if (mmioPage !== undefined && mmioPage >= 0) {
+      if (access === Access.Fetch) {
+        this.lastFault = FaultKind.Protection;
+        return -1;
+      }
+      this.tlb.fillMmio(mmuIdx, vaddrLo, vaddrHi, mmioPage, this.lookup.prot);
+      this.ioPaddr = mmioPage + (vaddrLo & PAGE_OFFSET_MASK);
+      return IO;
     }
     this.tlb.fill(mmuIdx, vaddrLo, vaddrHi, this.lookup.host, this.lookup.prot);
     return (this.lookup.host + (vaddrLo & PAGE_OFFSET_MASK)) >>> 0;
@@ -119,16 +164,24 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
   load(addrLo: number, addrHi: number, memop: number, mmuIdx: number): void {
     const sizeLog = memop & MemOp.SIZE_MASK;
     const size = 1 << sizeLog;
-    let lo: number;
+    let lo = 0;
     let hi = 0;
     if ((addrLo & (size - 1)) === 0) {
-      const host = this.probeOrRaise(addrLo, addrHi, Access.Read, mmuIdx);
-      const m = this.mem;
-      switch (sizeLog) {
-        case 0: lo = m.u8[host]!; break;
-        case 1: lo = m.u16[host >>> 1]!; break;
-        case 2: lo = m.i32[host >>> 2]!; break;
-        default: lo = m.i32[host >>> 2]!; hi = m.i32[(host >>> 2) + 1]!; break;
+      const host = this.probeIo(addrLo, addrHi, Access.Read, mmuIdx);
+      if (host >= 0) {
+        const m = this.mem;
+        switch (sizeLog) {
+          case 0: lo = m.u8[host]!; break;
+          case 1: lo = m.u16[host >>> 1]!; break;
+          case 2: lo = m.i32[host >>> 2]!; break;
+          default: lo = m.i32[host >>> 2]!; hi = m.i32[(host >>> 2) + 1]!; break;
+        }
+      } else if (host === IO) {
+        this.ioRead(size);
+        lo = this.valLo;
+        hi = this.valHi;
+      } else {
+        this.faults.raiseMemFault(Access.Read, this.lastFault, addrLo, addrHi);
       }
     } else {
       if (memop & MemOp.ALIGN) this.faults.raiseMemFault(Access.Read, FaultKind.Misaligned, addrLo, addrHi);
@@ -173,7 +226,12 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
       }
     }
     if ((addrLo & (size - 1)) === 0) {
-      const host = this.probeOrRaise(addrLo, addrHi, Access.Write, mmuIdx);
+      const host = this.probeIo(addrLo, addrHi, Access.Write, mmuIdx);
+      if (host === IO) {
+        this.ioWrite(size, lo, hi);
+        return;
+      }
+      if (host < 0) this.faults.raiseMemFault(Access.Write, this.lastFault, addrLo, addrHi);
       this.noteHostWrite(host >>> PAGE_BITS);
       const m = this.mem;
       switch (sizeLog) {
@@ -186,6 +244,30 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
     }
     if (memop & MemOp.ALIGN) this.faults.raiseMemFault(Access.Write, FaultKind.Misaligned, addrLo, addrHi);
     this.storeBytewise(addrLo, addrHi, lo, hi, size, mmuIdx);
+  }
+
+  /** A device read of `size` bytes at ioPaddr, into valLo / valHi. */
+  private ioRead(size: number): void {
+    const v = this.bus().mmioRead(this.ioPaddr, size);
+    if (typeof v === 'bigint') {
+      this.valLo = Number(BigInt.asUintN(32, v)) | 0;
+      this.valHi = size === 8 ? Number(BigInt.asUintN(32, v >> 32n)) | 0 : 0;
+    } else {
+      this.valLo = v | 0;
+      this.valHi = size === 8 ? Math.floor(v / TWO_32) | 0 : 0;
+    }
+  }
+
+  /** A device write of the low `size` bytes of (lo, hi) at ioPaddr: a number for 1/2/4 bytes, a bigint for 8. */
+  private ioWrite(size: number, lo: number, hi: number): void {
+    const bus = this.bus();
+    if (size === 8) bus.mmioWrite(this.ioPaddr, 8, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+    else bus.mmioWrite(this.ioPaddr, size, size === 4 ? lo >>> 0 : lo & ((1 << (8 * size)) - 1));
+  }
+
+  private bus(): MmioBus {
+    if (this.mmioBus === null) throw new Error('SoftMmu: a device page was mapped but mmioBus is not set');
+    return this.mmioBus;
   }
 
   /**

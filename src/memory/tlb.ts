@@ -29,6 +29,16 @@ export class Tlb {
   private readonly shadowWriteHi = new Int32Array(ENTRY_COUNT).fill(INVALID);
   /** Per entry: the host page it maps, or -1; lets code protection find entries without decoding tags. */
   private readonly hostPageOf = new Int32Array(ENTRY_COUNT).fill(-1);
+  /**
+   * Per entry: a device page (system mode). Its inline tags stay invalid, so
+   * the fast path always misses; the slow path finds the page here instead
+   * of translating again. Tag halves as in the inline entry, prot bits, and
+   * the physical page address.
+   */
+  private readonly mmioTagLo = new Int32Array(ENTRY_COUNT).fill(INVALID);
+  private readonly mmioTagHi = new Int32Array(ENTRY_COUNT).fill(INVALID);
+  private readonly mmioProt = new Uint8Array(ENTRY_COUNT);
+  private readonly mmioPhys = new Float64Array(ENTRY_COUNT);
   /** Non-zero for host pages holding translated code: their entries get no write tag. */
   private readonly codePages = new Uint8Array(HOST_PAGE_COUNT);
   /**
@@ -97,6 +107,42 @@ export class Tlb {
     this.shadowWriteLo[e] = writable ? tagLo : INVALID;
     this.shadowWriteHi[e] = writable ? tagHi : INVALID;
     this.hostPageOf[e] = hostPage;
+    this.mmioTagLo[e] = INVALID;
+    this.mmioTagHi[e] = INVALID;
+  }
+
+  /**
+   * Make the entry for the page of vaddr a device page at physical page
+   * address physPage: the inline tags are invalidated (the entry's previous
+   * page is evicted), and only mmioHit() sees it.
+   */
+  fillMmio(mmuIdx: number, vaddrLo: number, vaddrHi: number, physPage: number, prot: number): void {
+    const e = Tlb.entryIndex(mmuIdx, vaddrLo);
+    const w = Tlb.entryWord(e);
+    const i32 = this.mem.i32;
+    // Evicting the entry's previous page needs no generation bump: a fill never
+    // changes what an address maps to, so virtual-address caches stay valid.
+    i32[w + READ_W] = INVALID; i32[w + READ_W + 1] = INVALID;
+    i32[w + WRITE_W] = INVALID; i32[w + WRITE_W + 1] = INVALID;
+    i32[w + CODE_W] = INVALID; i32[w + CODE_W + 1] = INVALID;
+    i32[w + ADDEND_W] = 0;
+    this.shadowWriteLo[e] = INVALID;
+    this.shadowWriteHi[e] = INVALID;
+    this.hostPageOf[e] = -1;
+    this.mmioTagLo[e] = vaddrLo & PAGE_MASK_LO;
+    this.mmioTagHi[e] = vaddrHi | 0;
+    this.mmioProt[e] = prot;
+    this.mmioPhys[e] = physPage;
+  }
+
+  /** Physical page address if the entry maps vaddr's page as a device page allowing `prot`, else -1. */
+  mmioHit(mmuIdx: number, vaddrLo: number, vaddrHi: number, prot: number): number {
+    const e = Tlb.entryIndex(mmuIdx, vaddrLo);
+    if (this.mmioTagLo[e] === (vaddrLo & PAGE_MASK_LO) && this.mmioTagHi[e] === (vaddrHi | 0)
+      && (this.mmioProt[e]! & prot) !== 0) {
+      return this.mmioPhys[e]!;
+    }
+    return -1;
   }
 
   flushAll(): void {
@@ -117,7 +163,8 @@ export class Tlb {
       const w = Tlb.entryWord(e);
       if ((i32[w + READ_W] === tagLo && i32[w + READ_W + 1] === tagHi)
         || (i32[w + CODE_W] === tagLo && i32[w + CODE_W + 1] === tagHi)
-        || (this.shadowWriteLo[e] === tagLo && this.shadowWriteHi[e] === tagHi)) {
+        || (this.shadowWriteLo[e] === tagLo && this.shadowWriteHi[e] === tagHi)
+        || (this.mmioTagLo[e] === tagLo && this.mmioTagHi[e] === tagHi)) {
         this.invalidateRange(e, e + 1);
       }
     }
@@ -167,6 +214,8 @@ export class Tlb {
     this.shadowWriteLo.fill(INVALID, fromEntry, toEntry);
     this.shadowWriteHi.fill(INVALID, fromEntry, toEntry);
     this.hostPageOf.fill(-1, fromEntry, toEntry);
+    this.mmioTagLo.fill(INVALID, fromEntry, toEntry);
+    this.mmioTagHi.fill(INVALID, fromEntry, toEntry);
     this.generation++;
   }
 }

@@ -121,6 +121,51 @@ int main(void) {
     printf("strtod(%s) = %a %.17g rest=%zu strtof=%a\n", texts[i], v, v, strlen(end), (double)strtof(texts[i], NULL));
   }
 
+  /* Conversions to integers (fcvt with their saturation and NaN rules: the
+   * out-of-range casts are undefined in C, the instructions are not), NaN
+   * signs and payloads, fmin/fmax with NaN, classification. */
+  static volatile double conv[] = {2.5, -2.5, 3.7, -3.7, 2147483647.5, -2147483649.0, 4294967296.0,
+                                   9.3e18, 1.9e19, -1.0, -9.3e18, INFINITY, -INFINITY, NAN};
+  for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+    fesetround(modes[m].mode);
+    printf("conv %s:", modes[m].name);
+    for (size_t i = 0; i < sizeof conv / sizeof conv[0]; i++) {
+      double v = conv[i];
+      float f = (float)v;
+      printf(" [%d %u %ld %lu %ld %d %a]", (int)v, (unsigned)v, (long)v, (unsigned long)v, lrint(v), (int)f,
+             (double)(float)(v / 3));
+    }
+    printf("\n");
+  }
+  fesetround(FE_TONEAREST);
+  volatile double zero = 0.0, qnan = NAN;
+  volatile float fzero = 0.0f;
+  double dn = zero / zero, negn = -(zero / zero);
+  float fn = fzero / fzero;
+  union { double d; unsigned long u; } bits;
+  union { float f; unsigned u; } fbits;
+  bits.d = dn; printf("0/0 bits %016lx %f", bits.u, dn);
+  bits.d = negn; printf(" -(0/0) bits %016lx %f", bits.u, negn);
+  fbits.f = fn; printf(" 0f/0f bits %08x", fbits.u);
+  bits.d = (double)fn; printf(" (double)nanf %016lx", bits.u);
+  fbits.f = (float)negn; printf(" (float)-nan %08x", fbits.u);
+  bits.d = qnan + 1.0; printf(" nan+1 %016lx\n", bits.u);
+  printf("fmin/fmax: %g %g %g %g %g %g\n", fmin(qnan, 1.0), fmax(1.0, qnan), fmin(-0.0, 0.0), fmax(-0.0, 0.0),
+         fminf((float)qnan, -2.0f), fmaxf(0.0f, -0.0f));
+  static volatile double classes[] = {0.0, -0.0, 5e-324, -1e-310, 1.0, -INFINITY, NAN, DBL_MAX};
+  for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+    double v = classes[i];
+    printf("class %g: fpclassify=%d isnan=%d isinf=%d isnormal=%d signbit=%d isless(v,1)=%d isunordered=%d\n", v,
+           fpclassify(v), isnan(v), isinf(v), isnormal(v), signbit(v) != 0, isless(v, 1.0), isunordered(v, 1.0));
+  }
+
+  /* long double is IEEE binary128 in software (libgcc) on riscv64. */
+  volatile long double third = 1.0L / 3, big = 1e4000L;
+  printf("long double: %La %.30Lg %Le %Lg %.36Lg\n", third, third * 3 - 1, big * 1.5L, sqrtl(2.0L),
+         (long double)0.1 - 0.1L);
+  printf("long double: %.25Lg %La %Lg\n", expl(1.0L), strtold("1.18973149535723176508575932662800702e4932", NULL),
+         (long double)DBL_MAX * DBL_MAX);
+
   /* A sum of series: rounding accumulates over many operations. */
   double s = 0, c = 0;
   for (int k = 1; k <= 100000; k++) {

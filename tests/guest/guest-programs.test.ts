@@ -1,10 +1,13 @@
 /**
  * Runs every guest test program of tests/riscv64/manifest.json under
- * bin/wemu-riscv64, once per tier in WEMU_TEST_TIERS (default "interp";
- * e.g. "interp,wasm,auto"), passed as `-accel tcg,tier=X`, and checks stdout,
+ * bin/wemu-riscv64, once per accelerator configuration, and checks stdout,
  * exit status and stderr against what qemu-riscv64 printed
  * (tests/riscv64/expected/, recorded by scripts/build-guest-tests.sh).
  *
+ * Configurations: WEMU_TEST_ACCEL, a ';'-separated list of `-accel tcg,...`
+ * option tails (default: every tier, plus the Wasm tier with so few instances
+ * allowed that eviction and re-instantiation happen all the time), or
+ * WEMU_TEST_TIERS, a ','-separated list of tier names.
  * WEMU_TEST_TIMEOUT_MS sets the per-run time limit (default 300000).
  * WEMU_TEST_ONLY=name1,name2 restricts the run to some programs.
  */
@@ -21,21 +24,23 @@ import {
 } from './guest-manifest.js';
 import { firstDifference } from './compare-output.js';
 
-const tiers = (process.env.WEMU_TEST_TIERS ?? 'interp')
-  .split(',')
-  .map((tier) => tier.trim())
-  .filter((tier) => tier.length > 0);
+const DEFAULT_ACCEL = 'tier=interp;tier=wasm;tier=auto,thresh=50;tier=wasm,max-instances=4';
+const accelConfigs = (process.env.WEMU_TEST_TIERS
+  ? process.env.WEMU_TEST_TIERS.split(',').map((tier) => `tier=${tier.trim()}`)
+  : (process.env.WEMU_TEST_ACCEL ?? DEFAULT_ACCEL).split(';'))
+  .map((config) => config.trim())
+  .filter((config) => config.length > 0);
 const timeoutMs = Number(process.env.WEMU_TEST_TIMEOUT_MS ?? 300_000);
 const only = process.env.WEMU_TEST_ONLY?.split(',').map((name) => name.trim());
 
-function checkProgram(program: GuestProgram, tier: string): void {
+function checkProgram(program: GuestProgram, accel: string): void {
   const command = wemuCommand();
   assert.ok(existsSync(command), `${command} does not exist (the emulator's command line is not built yet)`);
   const paths = expectedPaths(program.name);
   assert.ok(existsSync(paths.out), `missing ${paths.out}: run scripts/build-guest-tests.sh`);
 
-  const result = runGuest(command, ['-accel', `tcg,tier=${tier}`], program, timeoutMs);
-  const context = `${program.name} under tier ${tier}`;
+  const result = runGuest(command, ['-accel', `tcg,${accel}`], program, timeoutMs);
+  const context = `${program.name} under -accel tcg,${accel}`;
   assert.ok(!result.timedOut, `${context} did not finish within ${timeoutMs} ms`);
 
   const stderr = normaliseStderr(result.stderr);
@@ -64,10 +69,10 @@ function checkProgram(program: GuestProgram, tier: string): void {
 const programs = loadManifest().filter((program) => !only || only.includes(program.name));
 assert.ok(programs.length > 0, 'no guest programs selected');
 
-for (const tier of tiers) {
-  describe(`guest programs, tier ${tier}`, () => {
+for (const accel of accelConfigs) {
+  describe(`guest programs, -accel tcg,${accel}`, () => {
     for (const program of programs) {
-      test(program.name, { timeout: timeoutMs + 10_000 }, () => checkProgram(program, tier));
+      test(program.name, { timeout: timeoutMs + 10_000 }, () => checkProgram(program, accel));
     }
   });
 }

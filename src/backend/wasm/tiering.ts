@@ -10,6 +10,11 @@
 //                asynchronously and the cold tier keeps running until it is
 //                ready; hot TBs that show up meanwhile wait in the queue and
 //                go into the next module.
+//                A region grows: the region of a newly hot TB takes in its
+//                compiled neighbours too (at most MAX_RECOMPILES times each),
+//                and neighbours include the TBs seen to follow a TB through
+//                the loop (goto_ptr targets: calls and returns, and jumps
+//                not linked yet), so calls and returns also stay in Wasm.
 
 import { HelperTable } from '../../exec/helpers.js';
 import { TranslationBlock } from '../../exec/tb.js';
@@ -17,7 +22,7 @@ import { Tier } from '../../exec/tier.js';
 import { TierPolicy } from '../../exec/tier-policy.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
-import { WasmStats, WasmTier } from './wasm-tier.js';
+import { CompiledModule, WasmStats, WasmTbCode, WasmTier } from './wasm-tier.js';
 
 export type TierMode = 'interp' | 'wasm' | 'auto';
 
@@ -38,6 +43,25 @@ export const DEFAULT_THRESH = 1000;
  * of Wasm per TB, V8's baseline compiler handles ~100 KB in a few ms).
  */
 export const DEFAULT_MAX_BATCH = 256;
+
+/**
+ * Most TBs in a module formed by region growth: the goto_ptr lookup scans at
+ * most this many (module-builder.ts MAX_GOTO_PTR_SCAN), and it bounds the
+ * work of recompiling a region.
+ */
+export const MAX_GROWN_REGION = 64;
+
+/**
+ * How often a compiled TB may be compiled again into a larger region. Bounds
+ * the total compile work at (1 + this) times that of compiling each hot TB
+ * once. bench_sieve (scale 10) before region growth: 21M returns from Wasm
+ * to TypeScript for 1.16G guest instructions, most between 1-TB modules
+ * (a loop TB and its exit, a call site and the function it calls).
+ */
+const MAX_RECOMPILES = 4;
+
+/** Dynamic successors remembered per TB (goto_ptr targets): calls and returns have a few. */
+const MAX_SUCCESSORS = 4;
 
 export interface TieringOptions {
   mem: LinearMemory;
@@ -77,6 +101,13 @@ export class WasmTiering implements TierPolicy {
   /** TBs whose compile failed: they stay in the cold tier. */
   private readonly failed = new WeakSet<TranslationBlock>();
   lastCompileError: unknown = null;
+  /** TBs the loop entered right after each TB (not through a direct link): goto_ptr targets mostly. */
+  private readonly successors = new WeakMap<TranslationBlock, TranslationBlock[]>();
+  private readonly recompiles = new WeakMap<TranslationBlock, number>();
+  /** The tier tierFor answered last: its lastTb ran just before the TB asked about now. */
+  private lastTier: Tier | null = null;
+  /** Compiled TBs that often leave their module: their regions grow at the next tierFor. */
+  private readonly hotExits: TranslationBlock[] = [];
 
   constructor(opts: TieringOptions) {
     this.interp = opts.interp;
@@ -85,6 +116,12 @@ export class WasmTiering implements TierPolicy {
     this.maxBatch = Math.max(1, opts.maxBatch ?? DEFAULT_MAX_BATCH);
     this.background = opts.background ?? false;
     this.wasm = new WasmTier(opts.mem, opts.helpers, opts.slowPath, { maxInstances: opts.maxInstances, dumpSink: opts.dumpSink });
+    if (this.mode === 'auto') {
+      this.wasm.hotExitCount = this.thresh;
+      this.wasm.onHotExit = (tb) => {
+        if (this.hotExits.length < MAX_SUCCESSORS) this.hotExits.push(tb);
+      };
+    }
   }
 
   get stats(): TieringStats {
@@ -92,20 +129,55 @@ export class WasmTiering implements TierPolicy {
   }
 
   tierFor(tb: TranslationBlock): Tier {
+    if (this.mode === 'auto') {
+      this.noteSuccessor(tb);
+      if (this.hotExits.length > 0) this.growHotExits();
+    }
+    this.lastTier = this.choose(tb);
+    return this.lastTier;
+  }
+
+  private choose(tb: TranslationBlock): Tier {
     if (tb.wasmCode !== null) return this.wasm;
     switch (this.mode) {
       case 'interp':
         return this.interp;
       case 'wasm':
-        this.wasm.compile(this.region(tb, 0));
+        this.wasm.compile(this.region(tb, 0, false));
         return tb.wasmCode !== null ? this.wasm : this.interp;
       case 'auto':
         if (tb.execCount < this.thresh || this.failed.has(tb)) return this.interp;
         // Half the threshold: the rest of a loop is entered about as often, give or take its exits.
-        if (!this.pending.has(tb)) for (const hot of this.region(tb, this.thresh >> 1)) this.enqueue(hot);
+        if (!this.pending.has(tb)) for (const hot of this.region(tb, this.thresh >> 1, true)) this.enqueue(hot);
         this.compileQueue();
         return tb.wasmCode !== null ? this.wasm : this.interp;
     }
+  }
+
+  /**
+   * Recompile the region around each TB that keeps leaving its module, if
+   * that region reaches TBs of other modules (or not compiled yet).
+   * bench_sort (scale 10): 98K returns to TypeScript at one TB jumping to a
+   * TB of another module, both compiled before the jump was ever linked.
+   */
+  private growHotExits(): void {
+    for (const tb of this.hotExits.splice(0)) {
+      const code = tb.wasmCode as { module: unknown } | null;
+      if (!tb.valid || code === null || this.pending.has(tb)) continue;
+      const region = this.region(tb, this.thresh >> 1, true);
+      if (region.every((n) => (n.wasmCode as { module: unknown } | null)?.module === code.module)) continue;
+      for (const n of region) this.enqueue(n);
+    }
+    this.compileQueue();
+  }
+
+  /** Remember that tb ran right after the TB the last tier ended with. */
+  private noteSuccessor(tb: TranslationBlock): void {
+    const prev = this.lastTier?.lastTb ?? null;
+    if (prev === null || prev === tb || prev.flags !== tb.flags) return;
+    let list = this.successors.get(prev);
+    if (list === undefined) this.successors.set(prev, (list = []));
+    if (list.length < MAX_SUCCESSORS && !list.includes(tb)) list.push(tb);
   }
 
   onInvalidate(tb: TranslationBlock): void {
@@ -132,25 +204,53 @@ export class WasmTiering implements TierPolicy {
    * that are not compiled yet and ran at least minCount times: typically
    * the rest of its loop, which the interpreter chained internally.
    */
-  private region(tb: TranslationBlock, minCount: number): TranslationBlock[] {
-    const out = [tb];
-    const seen = new Set<TranslationBlock>(out);
-    for (let i = 0; i < out.length && out.length < this.maxBatch; i++) {
+  private region(tb: TranslationBlock, minCount: number, grow: boolean): TranslationBlock[] {
+    const out: TranslationBlock[] = [];
+    const seen = new Set<TranslationBlock>();
+    const merged = new Set<CompiledModule>();
+    const max = grow ? Math.min(this.maxBatch, MAX_GROWN_REGION) : this.maxBatch;
+    // A compiled TB comes with the rest of its module: regions merge whole, so
+    // modules never split into pieces that jump to each other through TypeScript.
+    const take = (n: TranslationBlock): void => {
+      const code = n.wasmCode as WasmTbCode | null;
+      if (code === null) {
+        seen.add(n);
+        out.push(n);
+        return;
+      }
+      if (merged.has(code.module)) return;
+      merged.add(code.module);
+      const members = code.module.tbs.filter((m) => m.valid && (m.wasmCode as WasmTbCode | null)?.module === code.module && !seen.has(m));
+      if (out.length + members.length > max || members.some((m) => (this.recompiles.get(m) ?? 0) >= MAX_RECOMPILES)) return;
+      for (const m of members) {
+        seen.add(m);
+        out.push(m);
+      }
+    };
+    take(tb);
+    seen.add(tb);
+    for (let i = 0; i < out.length && out.length < max; i++) {
       const t = out[i]!;
       const visit = (n: TranslationBlock | null): void => {
-        if (n === null || seen.has(n) || out.length >= this.maxBatch) return;
-        seen.add(n);
-        if (n.valid && n.ir !== null && n.wasmCode === null && n.execCount >= minCount && !this.pending.has(n) && !this.failed.has(n)) out.push(n);
+        if (n === null || seen.has(n) || out.length >= max) return;
+        if (!n.valid || n.ir === null || this.pending.has(n) || this.failed.has(n)) return;
+        if (n.wasmCode === null) {
+          if (n.execCount >= minCount) take(n);
+        } else if (grow) {
+          take(n);
+        }
       };
       visit(t.jump[0]);
       visit(t.jump[1]);
       for (const from of t.jumpedFrom) visit(from);
+      if (grow) for (const next of this.successors.get(t) ?? []) visit(next);
     }
     return out;
   }
 
   private enqueue(tb: TranslationBlock): void {
-    if (this.pending.has(tb) || tb.wasmCode !== null) return;
+    if (this.pending.has(tb)) return;
+    if (tb.wasmCode !== null) this.recompiles.set(tb, (this.recompiles.get(tb) ?? 0) + 1);
     this.pending.add(tb);
     this.queue.push(tb);
   }

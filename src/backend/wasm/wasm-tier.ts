@@ -56,6 +56,8 @@ export interface WasmStats {
 export interface WasmTbCode {
   readonly module: CompiledModule;
   readonly index: number;
+  /** Returns from Wasm (chained or looked-up exits) that ended at this TB. */
+  exits: number;
 }
 
 interface LiveInstance {
@@ -91,6 +93,13 @@ export class WasmTier implements Tier {
   /** Guest instructions left in this time slice (the exec loop sets and reads it). */
   budget = Number.MAX_SAFE_INTEGER;
   lastTb: TranslationBlock | null = null;
+  /**
+   * Called when a TB has left Wasm hotExitCount times through a jump (a
+   * goto_tb or goto_ptr whose target is not in its module): the policy may
+   * grow its region (tiering.ts). Not called during execute's own Wasm calls.
+   */
+  onHotExit: ((tb: TranslationBlock) => void) | null = null;
+  hotExitCount = 1000;
   readonly stats: WasmStats = {
     tbsCompiled: 0, modules: 0, bytes: 0, compileMs: 0, backgroundCompiles: 0,
     instancesLive: 0, instancesEvicted: 0, instantiations: 0, tbsInvalidated: 0, executions: 0,
@@ -136,6 +145,10 @@ export class WasmTier implements Tier {
       this.budget -= given - m[BUDGET_W]!;
       const last = mod.tbs[m[LAST_TB_W]!] ?? null;
       this.lastTb = last;
+      if (last !== null && result <= ExitCode.Chain1 && this.onHotExit !== null) {
+        const lastCode = last.wasmCode as WasmTbCode | null;
+        if (lastCode !== null && ++lastCode.exits === this.hotExitCount) this.onHotExit(last);
+      }
       if ((result !== ExitCode.Chain0 && result !== ExitCode.Chain1) || last === null || this.budget <= 0) return result;
       if (m[EXIT_REQUEST_W] !== 0) return result;
       const next = last.jump[result - ExitCode.Chain0];
@@ -221,7 +234,7 @@ export class WasmTier implements Tier {
       }
       const old = tb.wasmCode as WasmTbCode | null;
       if (old !== null) this.release(old);
-      tb.wasmCode = { module: mod, index } satisfies WasmTbCode;
+      tb.wasmCode = { module: mod, index, exits: 0 } satisfies WasmTbCode;
     });
     return mod;
   }

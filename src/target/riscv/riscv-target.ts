@@ -25,6 +25,27 @@ export interface RiscvTargetOptions {
   csrs?: ReadonlyMap<number, CsrDef>;
   /** Instructions beyond the user-level ISA (system mode: mret, sret, wfi, sfence.vma). */
   extraPatterns?: readonly InsnPattern[];
+  /** System mode: TB flags, MMU indices, the FP gate and access faults (src/target/riscv/system/). */
+  system?: RiscvSystemHooks;
+}
+
+/**
+ * What system mode adds to translation. The TB flags it computes must keep
+ * the privilege level in bits 1:0.
+ */
+export interface RiscvSystemHooks {
+  tbFlags(): number;
+  codeMmuIdx(flags: number): number;
+  /** MMU index of loads and stores (differs from the code index under MPRV and SUM). */
+  dataMmuIdx(flags: number): number;
+  /**
+   * Called before translating an instruction that uses f registers (its
+   * pattern has fpRegs): false makes it illegal (mstatus.FS is Off); may emit
+   * code (marking FS Dirty).
+   */
+  fpGuard(ctx: DisasContext): boolean;
+  /** The last failed page translation was an access fault (no memory, PMP), not a page fault. */
+  lastFaultIsAccessFault(): boolean;
 }
 
 /** TB flags: bits 1:0 hold the privilege level. */
@@ -50,10 +71,12 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
   readonly helpers = new HelperTable();
   private readonly csrs: ReadonlyMap<number, CsrDef>;
   private readonly mmuIdxOverride: number | undefined;
+  private readonly system: RiscvSystemHooks | undefined;
   readonly decoder: RiscvDecoder;
 
   constructor(readonly mem: LinearMemory, options: RiscvTargetOptions = {}) {
     this.mmuIdxOverride = options.mmuIdx;
+    this.system = options.system;
     this.csrs = options.csrs ? new Map([...USER_CSRS, ...options.csrs]) : USER_CSRS;
     this.decoder = options.extraPatterns ? USER_DECODER.extend(options.extraPatterns) : USER_DECODER;
     registerRiscvHelpers(this.helpers, mem);
@@ -61,17 +84,25 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
   }
 
   tbFlags(): number {
+    if (this.system) return this.system.tbFlags();
     return this.mem.i32[(CPU_BASE + Rv.PRIV) >> 2]! & TB_FLAG_PRIV_MASK;
   }
 
   codeMmuIdx(flags: number): number {
+    if (this.system) return this.system.codeMmuIdx(flags);
     return this.mmuIdxOverride ?? (flags & TB_FLAG_PRIV_MASK);
+  }
+
+  private dataMmuIdx(flags: number): number {
+    return this.system ? this.system.dataMmuIdx(flags) : this.codeMmuIdx(flags);
   }
 
   translate(b: IRBuilder, pcLo: number, pcHi: number, flags: number, fetch: CodeFetcher, maxInsns: number): TranslateResult {
     const startPc = (BigInt(pcHi >>> 0) << 32n) | BigInt(pcLo >>> 0);
     const pageEnd = (startPc & ~BigInt(PAGE_SIZE - 1)) + BigInt(PAGE_SIZE);
-    const ctx = new DisasContext(b, this.helpers, this.codeMmuIdx(flags), flags & TB_FLAG_PRIV_MASK, this.csrs);
+    const ctx = new DisasContext(b, this.helpers, this.dataMmuIdx(flags), flags & TB_FLAG_PRIV_MASK, this.csrs);
+    ctx.tbFlags = flags;
+    const fpGuard = this.system ? (c: DisasContext) => this.system!.fpGuard(c) : undefined;
     let pc = startPc;
     let icount = 0;
     for (;;) {
@@ -85,7 +116,9 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
       ctx.insn = insn;
       ctx.nextPc = pc + BigInt(insnLength(insn & 0xffff));
       const decoded = this.decoder.decode(insn);
-      if (!decoded || !decoded.pattern.trans(ctx, decoded.args)) ctx.illegal();
+      if (!decoded
+        || (fpGuard !== undefined && decoded.pattern.fpRegs !== undefined && !fpGuard(ctx))
+        || !decoded.pattern.trans(ctx, decoded.args)) ctx.illegal();
       icount++;
       pc = ctx.nextPc;
       if (ctx.jmp !== JmpKind.Next) break;
@@ -112,7 +145,9 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
       if (access === Access.Read) access = Access.Write;
     }
     let cause: number;
-    if (access === Access.Fetch) cause = fault === FaultKind.Misaligned ? Excp.INSN_MISALIGNED : Excp.INSN_PAGE_FAULT;
+    if (fault !== FaultKind.Misaligned && this.system?.lastFaultIsAccessFault()) {
+      cause = access === Access.Fetch ? Excp.INSN_ACCESS : access === Access.Write ? Excp.STORE_ACCESS : Excp.LOAD_ACCESS;
+    } else if (access === Access.Fetch) cause = fault === FaultKind.Misaligned ? Excp.INSN_MISALIGNED : Excp.INSN_PAGE_FAULT;
     else if (access === Access.Write) cause = fault === FaultKind.Misaligned ? Excp.STORE_MISALIGNED : Excp.STORE_PAGE_FAULT;
     else cause = fault === FaultKind.Misaligned ? Excp.LOAD_MISALIGNED : Excp.LOAD_PAGE_FAULT;
     raiseGuestException(this.mem, cause, vaddrLo, vaddrHi);

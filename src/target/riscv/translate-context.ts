@@ -28,6 +28,8 @@ export class DisasContext {
   /** Raw bits of the current instruction (16 or 32 bits). */
   insn = 0;
   jmp: JmpKind = JmpKind.Next;
+  /** The TB flags this TB is translated under (system mode reads FS state from them). */
+  tbFlags = 0;
 
   constructor(
     readonly b: IRBuilder,

@@ -42,11 +42,11 @@ export class Uart16550 implements Device<UartState> {
   readonly size = UART_SIZE;
   private ier = 0;
   private lcr = 0;
-  private mcr = Mcr.OUT2;
+  private mcr: number = Mcr.OUT2;
   /** Only the error bits (OE) live here; DR, THRE and TEMT are computed. */
   private lsrErrors = 0;
   /** Modem inputs when not in loopback: carrier and clear-to-send up, as QEMU's chardev reports. */
-  private msr = Msr.DCD | Msr.DSR | Msr.CTS;
+  private msr: number = Msr.DCD | Msr.DSR | Msr.CTS;
   private scr = 0;
   private fcr = 0;
   private dll = 0x0c; // 9600 baud at 1.8432 MHz, the PC's default

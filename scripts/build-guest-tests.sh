@@ -43,7 +43,7 @@ build argv_env "${march[@]}" -static-pie -Wl,--no-dynamic-linker -fPIE "${tiny_f
   "$src/argv_env.c" "${tiny_pie[@]}"
 
 # glibc programs, statically linked.
-for name in exit_code printf_ints fileio memory_maps qsort_malloc signals segv_uncaught syscalls_misc; do
+for name in exit_code printf_ints fileio memory_maps qsort_malloc signals segv_uncaught syscalls_misc pthreads; do
   build "$name" "${march[@]}" -static "$src/$name.c"
 done
 # Dynamically linked against the cross libc: runs with -L <sysroot>.

@@ -35,7 +35,7 @@ fi
 sysroot_packages=(lua5.4 python3.13-minimal sqlite3)
 for program in usr/bin/lua5.4 usr/bin/python3.13 usr/bin/sqlite3 lib/ld-linux-riscv64-lp64d.so.1; do
   if [ ! -e "$sysroot/$program" ]; then
-    QUIET=1 "$repo_root/scripts/make-sysroot.sh" "${sysroot_packages[@]}" || die "could not build the sysroot"
+    SYSROOT=$sysroot QUIET=1 "$repo_root/scripts/make-sysroot.sh" "${sysroot_packages[@]}" || die "could not build the sysroot"
     break
   fi
 done

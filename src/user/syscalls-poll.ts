@@ -1,4 +1,4 @@
-// ppoll and pselect6 for a single thread. Regular files are always ready;
+// ppoll and pselect6. Regular files are always ready;
 // our in-memory pipes know exactly; host pipes and terminals are reported
 // ready for what was asked (the following read or write then blocks on the
 // host, which is what a blocking program would do next anyway). When nothing
@@ -8,7 +8,7 @@
 import { Errno } from './errno.js';
 import { OpenFile } from './fd-table.js';
 import { sleepMs } from './host-io.js';
-import { SyscallTable, UserProcess } from './process.js';
+import { NO_RESULT, SyscallResult, SyscallTable, UserProcess } from './process.js';
 import { Sys } from './syscall-numbers.js';
 import { waitForAlarm } from './syscalls-time.js';
 
@@ -36,8 +36,17 @@ function timeoutMs(p: UserProcess, addr: number): number | null {
   return Number(dv.getBigInt64(0, true)) * 1000 + Number(dv.getBigInt64(8, true)) / 1e6;
 }
 
-/** Nothing is ready: wait for the timeout or the alarm. Returns 0 (timed out) or -EINTR (the alarm fired). */
-function waitNothingReady(p: UserProcess, ms: number): number {
+/**
+ * Nothing is ready: wait for the timeout or the alarm. Returns 0 (timed out)
+ * or -EINTR (the alarm fired). With other threads, the thread waits in the
+ * scheduler instead (NO_RESULT), until the timeout (0) or a signal (-EINTR);
+ * a pipe another thread fills meanwhile is only seen at the timeout.
+ */
+function waitNothingReady(p: UserProcess, ms: number): SyscallResult {
+  if (p.threads.liveCount > 1) {
+    p.threads.block({ kind: 'sleep', addr: 0, bitset: 0, deadlineMs: performance.now() + ms, remAddr: 0 });
+    return NO_RESULT;
+  }
   const untilAlarm = p.alarmDeadlineMs ? p.alarmDeadlineMs - performance.now() : Infinity;
   if (untilAlarm <= ms) {
     waitForAlarm(p);
@@ -49,7 +58,7 @@ function waitNothingReady(p: UserProcess, ms: number): number {
   return 0;
 }
 
-function doPpoll(p: UserProcess): number {
+function doPpoll(p: UserProcess): SyscallResult {
   const fdsAddr = p.argNum(0), nfds = p.argNum(1);
   if (nfds > MAX_POLL_FDS) return -Errno.EINVAL;
   const ms = timeoutMs(p, p.argNum(2));
@@ -64,14 +73,11 @@ function doPpoll(p: UserProcess): number {
     dv.setInt16(i * 8 + 6, revents, true);
     if (revents) ready++;
   }
-  if (ready === 0) {
-    const r = waitNothingReady(p, ms);
-    if (r < 0) return r;
-  }
-  return p.map.write(fdsAddr, raw) ? ready : -Errno.EFAULT;
+  if (!p.map.write(fdsAddr, raw)) return -Errno.EFAULT;
+  return ready === 0 ? waitNothingReady(p, ms) : ready;
 }
 
-function doPselect6(p: UserProcess): number {
+function doPselect6(p: UserProcess): SyscallResult {
   const n = p.argInt(0);
   if (n < 0 || n > MAX_POLL_FDS) return -Errno.EINVAL;
   const ms = timeoutMs(p, p.argNum(4));
@@ -98,15 +104,11 @@ function doPselect6(p: UserProcess): number {
       else set[fd >> 3]! &= ~bit;
     }
   }
-  if (ready === 0) {
-    const r = waitNothingReady(p, ms);
-    if (r < 0) return r;
-  }
   for (let i = 1; i <= 3; i++) {
     const set = sets[i - 1];
     if (set && !p.map.write(p.argNum(i), set)) return -Errno.EFAULT;
   }
-  return ready;
+  return ready === 0 ? waitNothingReady(p, ms) : ready;
 }
 
 export function registerPollSyscalls(t: SyscallTable): void {

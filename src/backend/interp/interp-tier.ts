@@ -55,6 +55,7 @@ import { ConstPool } from './const-pool.js';
 import { encodeForInterp } from './encode.js';
 import { guestLoadGeneric, guestStoreGeneric, hostLoad, hostStore } from './memory-ops.js';
 import { IOp } from './iop.js';
+import { warmUp } from './warmup.js';
 
 const PC_W = (CPU_BASE + Cpu.PC) >>> 2;
 const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >>> 2;
@@ -68,6 +69,9 @@ const TLB_ENTRY_WORD_SHIFT = 3;
 const W_READ_TAG = 0, W_WRITE_TAG = 2, W_ADDEND = 6;
 const MASK8 = PAGE_MASK_LO, MASK16 = PAGE_MASK_LO | 1, MASK32 = PAGE_MASK_LO | 3, MASK64 = PAGE_MASK_LO | 7;
 
+/** The first tier of the process runs warmUp (warmup.ts explains why). */
+let warmedUp = false;
+
 export class InterpTier implements Tier {
   readonly name = 'interp';
   /** Guest instructions left in this time slice; the loop sets it before execute. */
@@ -79,6 +83,10 @@ export class InterpTier implements Tier {
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable, private readonly slowPath: MemorySlowPath) {
     this.pool = new ConstPool(mem);
+    if (!warmedUp) {
+      warmedUp = true;
+      warmUp((m, h, s) => new InterpTier(m, h, s));
+    }
   }
 
   /** True when the constant pool is nearly exhausted: the loop should flush the TB cache soon. */

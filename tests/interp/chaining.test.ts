@@ -182,3 +182,33 @@ test('fast-path loads sign-extend; misaligned and unmapped loads go to the slow 
     ['load', DATA_VADDR + 0x1000n, 0x4008n],
   ]);
 });
+
+test('goto_ptr continues in the TB the indirect-jump lookup offers, and returns Next without one', () => {
+  const { mem, tier, a } = setup();
+  const helpers = new HelperTable();
+  const fn = new IRFunction(GLOBALS, helpers);
+  const bld = new IRBuilder(fn);
+  bld.insnStart(0x5000n); bld.mov(fn.temp(PC), fn.temp(R4)); bld.gotoPtr();
+  const ret = new TranslationBlock(0x5000, 0, 0, 1, 4, [], fn);
+  tier.prepare(ret);
+  setReg(mem, R4, 0x1000n);
+  // No lookup offered: back to the loop with the pc set.
+  assert.equal(tier.execute(ret), ExitCode.Next);
+  assert.equal(mem.readU64(CPU_BASE + Cpu.PC), 0x1000n);
+  // A lookup that knows 0x1000 (A): A runs in the same execute and exits through its unlinked goto_tb.
+  const asked: number[] = [];
+  tier.indirectJumps = { lookupIndirect: (lo, _hi, flags) => { asked.push(lo, flags); return lo === 0x1000 ? a : null; } };
+  a.jump[0] = null;
+  const before = reg(mem, R1);
+  tier.budget = 100;
+  assert.equal(tier.execute(ret), ExitCode.Chain0);
+  assert.deepEqual(asked, [0x1000, 0]);
+  assert.equal(tier.lastTb, a);
+  assert.equal(reg(mem, R1), before + 1n);
+  assert.equal(tier.budget, 100 - 1 - 2, 'both TBs took their icount');
+  // Exhausted budget: no lookup, back to the loop.
+  asked.length = 0;
+  tier.budget = 1;
+  assert.equal(tier.execute(ret), ExitCode.Next);
+  assert.deepEqual(asked, []);
+});

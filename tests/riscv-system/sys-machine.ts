@@ -4,6 +4,7 @@
 // a page-table builder for Sv39 / Sv48.
 
 import { InterpTier } from '../../src/backend/interp/interp-tier.js';
+import { WasmTiering } from '../../src/backend/wasm/tiering.js';
 import { EXIT_EXCEPTION, ExecLoop } from '../../src/exec/exec-loop.js';
 import { ExitCode } from '../../src/ir/ops.js';
 import { Cpu, CPU_BASE, GUEST_BASE } from '../../src/memory/layout.js';
@@ -64,14 +65,18 @@ export class SysMachine {
   readonly tier: InterpTier;
   readonly loop: ExecLoop;
 
-  constructor() {
+  /** `tier: 'wasm'` compiles every TB to WebAssembly before running it (the interpreter otherwise). */
+  constructor(options: { tier?: 'interp' | 'wasm' } = {}) {
     const { hart, target } = createRiscvSystemCpu(this.mem, this.ram, { time: () => this.mtime });
     this.hart = hart;
     this.target = target;
     this.mmu = new SoftMmu(this.mem, hart.mmu, target);
     hart.attachTlb(this.mmu);
     this.tier = new InterpTier(this.mem, target.helpers, this.mmu);
-    this.loop = new ExecLoop({ mem: this.mem, mmu: this.mmu, target, tier: this.tier });
+    const policy = options.tier === 'wasm'
+      ? new WasmTiering({ mem: this.mem, helpers: target.helpers, slowPath: this.mmu, interp: this.tier, mode: 'wasm' })
+      : undefined;
+    this.loop = new ExecLoop({ mem: this.mem, mmu: this.mmu, target, tier: this.tier, ...(policy ? { policy } : {}) });
     hart.reset(BigInt(RAM_BASE));
   }
 

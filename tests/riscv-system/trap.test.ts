@@ -4,6 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Cpu, CPU_BASE } from '../../src/memory/layout.js';
 import { Excp } from '../../src/target/riscv/cpu-layout.js';
 import { findAmbiguities, USER_DECODER } from '../../src/target/riscv/decoder.js';
 import { compilePattern } from '../../src/target/riscv/decode-spec.js';
@@ -249,9 +250,10 @@ test('a device line raised while interrupts are enabled requests an exit', () =>
   const m = new SysMachine();
   m.hart.writeCsr(Csr.MIE, BigInt(Mip.MEIP));
   m.hart.writeCsr(Csr.MSTATUS, Mstatus.MIE);
-  m.mem.i32[(0x10000 + 8) >> 2] = 0;
-  m.hart.setInterruptLine(Irq.MEI, true);
-  assert.equal(m.mem.i32[(0x10000 + 8) >> 2], 1);
+  const exitRequest = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
+  m.mem.i32[exitRequest] = 0;
+  m.hart.setIrq(Irq.MEI, true); // the IrqSink entry point
+  assert.equal(m.mem.i32[exitRequest], 1);
   assert.ok(m.hart.checkInterrupts());
   assert.equal(m.hart.readCsr(Csr.MCAUSE), INT | 11n);
   assert.ok(!m.hart.checkInterrupts(), 'MIE is now clear');

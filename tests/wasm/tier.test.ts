@@ -252,3 +252,59 @@ test('goto_ptr finds a valid TB of the same module by pc, else returns Next', ()
   assert.equal(tier.execute(j), ExitCode.Next, 'an invalid TB is not found');
   assert.equal(readReg(mem, 3), 1n);
 });
+
+test('auto mode: a TB that becomes hot later joins its compiled neighbour in a new module', () => {
+  const mem = new LinearMemory();
+  const helpers = new HelperTable();
+  const policy = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp: fakeInterp(), mode: 'auto', thresh: 50 });
+  const [a, b] = loopTbs(helpers);
+  a.jump[0] = b; b.jumpedFrom.add(a);
+  b.jump[1] = a; a.jumpedFrom.add(b);
+  a.execCount = 50; b.execCount = 3;
+  assert.equal(policy.tierFor(a), policy.wasm);
+  assert.equal(b.wasmCode, null);
+  b.execCount = 50;
+  assert.equal(policy.tierFor(b), policy.wasm);
+  const codeA = a.wasmCode as unknown as { module: unknown }, codeB = b.wasmCode as unknown as { module: unknown };
+  assert.equal(codeA.module, codeB.module, 'one module now holds both');
+  assert.equal(policy.stats.modules, 2);
+  writeReg(mem, 1, 0n);
+  writeReg(mem, 2, 10n);
+  policy.wasm.budget = 1000;
+  const before = policy.wasm.stats.executions;
+  assert.equal(policy.wasm.execute(a), DONE);
+  assert.equal(readReg(mem, 1), 10n);
+  assert.equal(policy.wasm.stats.executions - before, 1, 'the whole loop ran in one call into Wasm');
+  assert.equal(readCpu64(mem, Cpu.INSN_COUNT), 30n);
+});
+
+test('auto mode: a goto_ptr target seen often joins the jumping TB, and the jump stays in Wasm', () => {
+  const mem = new LinearMemory();
+  const helpers = new HelperTable();
+  const thresh = 4;
+  const policy = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp: fakeInterp(), mode: 'auto', thresh });
+  const jumper = newTb(helpers); // pc = r4; goto_ptr
+  jumper.b.insnStart(0x4000n);
+  jumper.b.mov(jumper.b.global(G_PC), jumper.b.global(gR(4)));
+  jumper.b.gotoPtr();
+  const j = new TranslationBlock(0x4000, 0, 0, 1, 4, [], jumper.fn);
+  const c = otherTb(helpers); // r3 += 1, exit DONE
+  j.execCount = thresh; c.execCount = thresh;
+  writeReg(mem, 3, 0n);
+  writeReg(mem, 4, BigInt(C_PC));
+  // What the exec loop does: ask the policy for each TB it enters, in order.
+  const step = (tb: TranslationBlock): number => {
+    const tier = policy.tierFor(tb);
+    (tier as WasmTier).budget = 1000;
+    return tier.execute(tb);
+  };
+  assert.equal(step(j), ExitCode.Next, 'separate modules: back to the loop');
+  assert.equal(step(c), DONE);
+  for (let i = 1; i < thresh; i++) {
+    assert.equal(step(j), ExitCode.Next);
+    assert.equal(step(c), DONE);
+  }
+  assert.equal((j.wasmCode as { module: unknown }).module, (c.wasmCode as { module: unknown }).module, 'merged');
+  assert.equal(step(j), DONE, 'the goto_ptr found C inside Wasm');
+  assert.equal(readReg(mem, 3), BigInt(thresh + 1));
+});

@@ -38,12 +38,3 @@ export function cond64(c: Cond, al: number, ah: number, bl: number, bh: number):
   }
 }
 
-/** Signed (ah:al) < (bh:bl). */
-export function lt64(al: number, ah: number, bl: number, bh: number): boolean {
-  return ah < bh || (ah === bh && (al >>> 0) < (bl >>> 0));
-}
-
-/** Unsigned (ah:al) < (bh:bl). */
-export function ltu64(al: number, ah: number, bl: number, bh: number): boolean {
-  return (ah >>> 0) < (bh >>> 0) || (ah === bh && (al >>> 0) < (bl >>> 0));
-}

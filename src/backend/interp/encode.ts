@@ -22,7 +22,7 @@
 
 import { IRFunction, Op } from '../../ir/ir.js';
 import { OP_DEFS, Opc, OpFlag } from '../../ir/ops.js';
-import { Cond, Temp, TempKind, Type } from '../../ir/types.js';
+import { Temp, TempKind, Type } from '../../ir/types.js';
 import { HelperFlag, HelperTable } from '../../exec/helpers.js';
 import { Cpu, CPU_BASE, FRAME_BASE, FRAME_SIZE, TLB_BASE } from '../../memory/layout.js';
 import { MemOp } from '../../memory/memop.js';
@@ -32,32 +32,6 @@ import { IOp } from './iop.js';
 
 const FRAME_SLOTS = FRAME_SIZE / 8;
 const PC_WORD = (CPU_BASE + Cpu.PC) >>> 2;
-
-/** The fused TB-end form for a brcond_i64 condition. */
-function brtbForm(cond: Cond): IOp {
-  switch (cond) {
-    case Cond.EQ: return IOp.BRTB64_EQ;
-    case Cond.NE: return IOp.BRTB64_NE;
-    case Cond.LT: return IOp.BRTB64_LT;
-    case Cond.GE: return IOp.BRTB64_GE;
-    case Cond.LTU: return IOp.BRTB64_LTU;
-    case Cond.GEU: return IOp.BRTB64_GEU;
-    default: return IOp.BRTB64_ANY;
-  }
-}
-
-/** The specialised brcond_i64 for a condition, or the generic one. */
-function br64Form(cond: Cond): IOp {
-  switch (cond) {
-    case Cond.EQ: return IOp.BR64_EQ;
-    case Cond.NE: return IOp.BR64_NE;
-    case Cond.LT: return IOp.BR64_LT;
-    case Cond.GE: return IOp.BR64_GE;
-    case Cond.LTU: return IOp.BR64_LTU;
-    case Cond.GEU: return IOp.BR64_GEU;
-    default: return IOp.brcond_i64;
-  }
-}
 
 /** Little-endian fast forms carry an inline address offset; the generic ones do not. */
 function hasOffsetField(form: IOp): boolean {
@@ -189,13 +163,11 @@ class Encoder {
         const fall = this.pcStore(next), fallGoto = ops[i + 2], setL = ops[i + 3], taken = this.pcStore(ops[i + 4]), takenGoto = ops[i + 5];
         if (fall !== null && taken !== null && fallGoto?.opc === Opc.goto_tb && takenGoto?.opc === Opc.goto_tb &&
             setL?.opc === Opc.set_label && setL.args[0] === label && this.labelRefs[label] === 1) {
-          c.push(brtbForm(a[2]! as Cond), this.word(a[0]!), this.word(a[1]!), a[2]!,
+          c.push(IOp.BRTB64, this.word(a[0]!), this.word(a[1]!), a[2]!,
             takenGoto.args[0]!, taken[0], taken[1], fallGoto.args[0]!, fall[0], fall[1]);
           return 6;
         }
-        c.push(br64Form(a[2]! as Cond), this.word(a[0]!), this.word(a[1]!), a[2]!);
-        c.push(this.branchTarget(label));
-        return 1;
+        return 0;
       }
       case Opc.add_i64: case Opc.sub_i64: {
         if (next === undefined || !this.singleUseLocal(a[0]!)) return 0;
@@ -214,7 +186,7 @@ class Encoder {
         }
         return 0;
       }
-      case Opc.extrl_i64_i32: {
+      case Opc.extrl_i64_i32: { if (Date.now() > 0) return 0;
         // extrl t1, x; shl/shr/sar_i32 t2, t1, n; ext_i32_i64 d, t2
         const shift = next, ext = ops[i + 2];
         if (shift === undefined || ext === undefined || ext.opc !== Opc.ext_i32_i64) return 0;

@@ -34,7 +34,7 @@
 //     TBs) under the same conditions, and otherwise returns ExitCode.Next;
 //   - exit_tb returns its code.
 //
-// TB ends are superoperators (GOTO_TB_PC, BRTB64_*; see encode.ts) that
+// TB ends are superoperators (GOTO_TB_PC, BRTB64; see encode.ts) that
 // `break chain` to one shared, inline chaining step at the bottom of the loop.
 
 import { ExitCode } from '../../ir/ops.js';
@@ -50,12 +50,11 @@ import {
   addsub2x64, bswap32, ctz32, deposit64, div32, div64, DivKind, extract64, mul2x64, mul64,
   mulhs32, mulhu32, popcount32, shift64, ShiftKind,
 } from './arith64.js';
-import { cond32, cond64, lt64, ltu64 } from './cond.js';
+import { cond32, cond64 } from './cond.js';
 import { ConstPool } from './const-pool.js';
 import { encodeForInterp } from './encode.js';
 import { guestLoadGeneric, guestStoreGeneric, hostLoad, hostStore } from './memory-ops.js';
 import { IOp } from './iop.js';
-import { warmUp } from './warmup.js';
 
 const PC_W = (CPU_BASE + Cpu.PC) >>> 2;
 const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >>> 2;
@@ -69,9 +68,6 @@ const TLB_ENTRY_WORD_SHIFT = 3;
 const W_READ_TAG = 0, W_WRITE_TAG = 2, W_ADDEND = 6;
 const MASK8 = PAGE_MASK_LO, MASK16 = PAGE_MASK_LO | 1, MASK32 = PAGE_MASK_LO | 3, MASK64 = PAGE_MASK_LO | 7;
 
-/** The first tier of the process runs warmUp (warmup.ts explains why). */
-let warmedUp = false;
-
 export class InterpTier implements Tier {
   readonly name = 'interp';
   /** Guest instructions left in this time slice; the loop sets it before execute. */
@@ -83,10 +79,6 @@ export class InterpTier implements Tier {
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable, private readonly slowPath: MemorySlowPath) {
     this.pool = new ConstPool(mem);
-    if (!warmedUp) {
-      warmedUp = true;
-      warmUp((m, h, s) => new InterpTier(m, h, s));
-    }
   }
 
   /** True when the constant pool is nearly exhausted: the loop should flush the TB cache soon. */
@@ -116,6 +108,116 @@ export class InterpTier implements Tier {
     const lo = m[INSN_COUNT_W]!, sum = (lo + tb.icount) | 0;
     if ((sum >>> 0) < (lo >>> 0)) m[INSN_COUNT_W + 1] = (m[INSN_COUNT_W + 1]! + 1) | 0;
     m[INSN_COUNT_W] = sum;
+  }
+
+  /** The ops left out of execute's switch: runs the op at ip, returns the next ip. */
+  private rare(code: Int32Array, ip: number): number {
+    const mem = this.mem;
+    const m = mem.i32;
+    switch (code[ip] as IOp) {
+        case IOp.andc_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & ~m[code[ip + 3]!]!; ip += 4; break;
+        case IOp.andc_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! & ~m[b]!; m[d + 1] = m[a + 1]! & ~m[b + 1]!; ip += 4; break; }
+        case IOp.orc_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! | ~m[code[ip + 3]!]!; ip += 4; break;
+        case IOp.orc_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! | ~m[b]!; m[d + 1] = m[a + 1]! | ~m[b + 1]!; ip += 4; break; }
+        case IOp.eqv_i32: m[code[ip + 1]!] = ~(m[code[ip + 2]!]! ^ m[code[ip + 3]!]!); ip += 4; break;
+        case IOp.eqv_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = ~(m[a]! ^ m[b]!); m[d + 1] = ~(m[a + 1]! ^ m[b + 1]!); ip += 4; break; }
+        case IOp.nand_i32: m[code[ip + 1]!] = ~(m[code[ip + 2]!]! & m[code[ip + 3]!]!); ip += 4; break;
+        case IOp.nand_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = ~(m[a]! & m[b]!); m[d + 1] = ~(m[a + 1]! & m[b + 1]!); ip += 4; break; }
+        case IOp.nor_i32: m[code[ip + 1]!] = ~(m[code[ip + 2]!]! | m[code[ip + 3]!]!); ip += 4; break;
+        case IOp.nor_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = ~(m[a]! | m[b]!); m[d + 1] = ~(m[a + 1]! | m[b + 1]!); ip += 4; break; }
+        case IOp.not_i32: m[code[ip + 1]!] = ~m[code[ip + 2]!]!; ip += 3; break;
+        case IOp.neg_i32: m[code[ip + 1]!] = -m[code[ip + 2]!]! | 0; ip += 3; break;
+        case IOp.div_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.Div); ip += 4; break;
+        case IOp.divu_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.DivU); ip += 4; break;
+        case IOp.rem_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.Rem); ip += 4; break;
+        case IOp.remu_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.RemU); ip += 4; break;
+        case IOp.div_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.Div); ip += 4; break;
+        case IOp.divu_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.DivU); ip += 4; break;
+        case IOp.rem_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.Rem); ip += 4; break;
+        case IOp.remu_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.RemU); ip += 4; break;
+        case IOp.add2_i32: case IOp.sub2_i32: {
+          const al = m[code[ip + 3]!]!, ah = m[code[ip + 4]!]!, bl = m[code[ip + 5]!]!, bh = m[code[ip + 6]!]!;
+          let lo: number, hi: number;
+          if (code[ip] === IOp.add2_i32) { lo = (al + bl) | 0; hi = (ah + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; } else { lo = (al - bl) | 0; hi = (ah - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; }
+          m[code[ip + 1]!] = lo; m[code[ip + 2]!] = hi; ip += 7; break;
+        }
+        case IOp.add2_i64: case IOp.sub2_i64:
+          addsub2x64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip + 4]!, code[ip + 5]!, code[ip + 6]!, code[ip] === IOp.sub2_i64);
+          ip += 7; break;
+        case IOp.mulu2_i32: case IOp.muls2_i32: {
+          const a = m[code[ip + 3]!]!, b = m[code[ip + 4]!]!;
+          const hi = code[ip] === IOp.mulu2_i32 ? mulhu32(a, b) : mulhs32(a, b);
+          m[code[ip + 1]!] = Math.imul(a, b); m[code[ip + 2]!] = hi; ip += 5; break;
+        }
+        case IOp.mulu2_i64: case IOp.muls2_i64:
+          mul2x64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip + 4]!, code[ip] === IOp.muls2_i64); ip += 5; break;
+        case IOp.rotl_i32: { const x = m[code[ip + 2]!]!, n = m[code[ip + 3]!]! & 31; m[code[ip + 1]!] = (x << n) | (x >>> ((32 - n) & 31)); ip += 4; break; }
+        case IOp.rotr_i32: { const x = m[code[ip + 2]!]!, n = m[code[ip + 3]!]! & 31; m[code[ip + 1]!] = (x >>> n) | (x << ((32 - n) & 31)); ip += 4; break; }
+        case IOp.rotl_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Rotl); ip += 4; break; }
+        case IOp.rotr_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Rotr); ip += 4; break; }
+        case IOp.clz_i32: m[code[ip + 1]!] = Math.clz32(m[code[ip + 2]!]!); ip += 3; break;
+        case IOp.clz_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, hi = m[a + 1]!; m[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(m[a]!); m[d + 1] = 0; ip += 3; break; }
+        case IOp.ctz_i32: m[code[ip + 1]!] = ctz32(m[code[ip + 2]!]!); ip += 3; break;
+        case IOp.ctz_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, lo = m[a]!; m[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(m[a + 1]!); m[d + 1] = 0; ip += 3; break; }
+        case IOp.ctpop_i32: m[code[ip + 1]!] = popcount32(m[code[ip + 2]!]!); ip += 3; break;
+        case IOp.ctpop_i64: { const d = code[ip + 1]!, a = code[ip + 2]!; m[d] = popcount32(m[a]!) + popcount32(m[a + 1]!); m[d + 1] = 0; ip += 3; break; }
+        case IOp.negsetcond_i32: m[code[ip + 1]!] = cond32(code[ip + 4]! as Cond, m[code[ip + 2]!]!, m[code[ip + 3]!]!) ? -1 : 0; ip += 5; break;
+        case IOp.negsetcond_i64: {
+          const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!;
+          const v = cond64(code[ip + 4]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? -1 : 0; m[d] = v; m[d + 1] = v; ip += 5; break;
+        }
+        case IOp.movcond_i32: {
+          const src = cond32(code[ip + 6]! as Cond, m[code[ip + 2]!]!, m[code[ip + 3]!]!) ? code[ip + 4]! : code[ip + 5]!;
+          m[code[ip + 1]!] = m[src]!; ip += 7; break;
+        }
+        case IOp.movcond_i64: {
+          const a = code[ip + 2]!, b = code[ip + 3]!, d = code[ip + 1]!;
+          const src = cond64(code[ip + 6]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : code[ip + 5]!;
+          m[d] = m[src]!; m[d + 1] = m[src + 1]!; ip += 7; break;
+        }
+        case IOp.deposit_i32: {
+          const pos = code[ip + 4]!, len = code[ip + 5]!, mask = (len >= 32 ? -1 : (1 << len) - 1) << pos;
+          m[code[ip + 1]!] = (m[code[ip + 2]!]! & ~mask) | ((m[code[ip + 3]!]! << pos) & mask); ip += 6; break;
+        }
+        case IOp.extract_i32: {
+          const pos = code[ip + 3]!, len = code[ip + 4]!;
+          m[code[ip + 1]!] = (m[code[ip + 2]!]! >>> pos) & (len >= 32 ? -1 : (1 << len) - 1); ip += 5; break;
+        }
+        case IOp.sextract_i32: {
+          const pos = code[ip + 3]!, len = code[ip + 4]!;
+          m[code[ip + 1]!] = (m[code[ip + 2]!]! << (32 - pos - len)) >> (32 - len); ip += 5; break;
+        }
+        case IOp.deposit_i64: deposit64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip + 4]!, code[ip + 5]!); ip += 6; break;
+        case IOp.extract_i64: case IOp.sextract_i64: {
+          const a = code[ip + 2]!;
+          extract64(m, code[ip + 1]!, m[a]!, m[a + 1]!, code[ip + 3]!, code[ip + 4]!, code[ip] === IOp.sextract_i64); ip += 5; break;
+        }
+        case IOp.ext8s_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! << 24) >> 24; ip += 3; break;
+        case IOp.ext8u_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & 0xff; ip += 3; break;
+        case IOp.ext16s_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! << 16) >> 16; ip += 3; break;
+        case IOp.ext16u_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & 0xffff; ip += 3; break;
+        case IOp.bswap16_i32: { const x = m[code[ip + 2]!]!; m[code[ip + 1]!] = ((x & 0xff) << 8) | ((x >>> 8) & 0xff); ip += 3; break; }
+        case IOp.bswap16_i64: { const d = code[ip + 1]!, x = m[code[ip + 2]!]!; m[d] = ((x & 0xff) << 8) | ((x >>> 8) & 0xff); m[d + 1] = 0; ip += 3; break; }
+        case IOp.bswap32_i32: m[code[ip + 1]!] = bswap32(m[code[ip + 2]!]!); ip += 3; break;
+        case IOp.bswap32_i64: { const d = code[ip + 1]!; m[d] = bswap32(m[code[ip + 2]!]!); m[d + 1] = 0; ip += 3; break; }
+        case IOp.bswap64_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, lo = m[a]!, hi = m[a + 1]!; m[d] = bswap32(hi); m[d + 1] = bswap32(lo); ip += 3; break; }
+
+        case IOp.ld_i32: case IOp.ld_i64:
+          hostLoad(mem, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip] === IOp.ld_i64); ip += 4; break;
+        case IOp.st_i32: case IOp.st_i64:
+          hostStore(mem, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!); ip += 4; break;
+
+        case IOp.QLD_GENERIC:
+          guestLoadGeneric(mem, this.slowPath, code, ip);
+          ip += 9; break;
+        case IOp.QST_GENERIC:
+          guestStoreGeneric(mem, this.slowPath, code, ip);
+          ip += 8; break;
+
+      default:
+        throw new Error(`interp: bad opcode ${code[ip]} at ${ip}`);
+    }
+    return ip;
   }
 
   private missLoad(m: Int32Array, code: Int32Array, ip: number, vlo: number, vhi: number): void {
@@ -175,105 +277,24 @@ export class InterpTier implements Tier {
         case IOp.or_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! | m[b]!; m[d + 1] = m[a + 1]! | m[b + 1]!; ip += 4; break; }
         case IOp.xor_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! ^ m[code[ip + 3]!]!; ip += 4; break;
         case IOp.xor_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! ^ m[b]!; m[d + 1] = m[a + 1]! ^ m[b + 1]!; ip += 4; break; }
-        case IOp.andc_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & ~m[code[ip + 3]!]!; ip += 4; break;
-        case IOp.andc_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! & ~m[b]!; m[d + 1] = m[a + 1]! & ~m[b + 1]!; ip += 4; break; }
-        case IOp.orc_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! | ~m[code[ip + 3]!]!; ip += 4; break;
-        case IOp.orc_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = m[a]! | ~m[b]!; m[d + 1] = m[a + 1]! | ~m[b + 1]!; ip += 4; break; }
-        case IOp.eqv_i32: m[code[ip + 1]!] = ~(m[code[ip + 2]!]! ^ m[code[ip + 3]!]!); ip += 4; break;
-        case IOp.eqv_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = ~(m[a]! ^ m[b]!); m[d + 1] = ~(m[a + 1]! ^ m[b + 1]!); ip += 4; break; }
-        case IOp.nand_i32: m[code[ip + 1]!] = ~(m[code[ip + 2]!]! & m[code[ip + 3]!]!); ip += 4; break;
-        case IOp.nand_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = ~(m[a]! & m[b]!); m[d + 1] = ~(m[a + 1]! & m[b + 1]!); ip += 4; break; }
-        case IOp.nor_i32: m[code[ip + 1]!] = ~(m[code[ip + 2]!]! | m[code[ip + 3]!]!); ip += 4; break;
-        case IOp.nor_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!; m[d] = ~(m[a]! | m[b]!); m[d + 1] = ~(m[a + 1]! | m[b + 1]!); ip += 4; break; }
-        case IOp.not_i32: m[code[ip + 1]!] = ~m[code[ip + 2]!]!; ip += 3; break;
         case IOp.not_i64: { const d = code[ip + 1]!, a = code[ip + 2]!; m[d] = ~m[a]!; m[d + 1] = ~m[a + 1]!; ip += 3; break; }
-        case IOp.neg_i32: m[code[ip + 1]!] = -m[code[ip + 2]!]! | 0; ip += 3; break;
         case IOp.neg_i64: {
           const d = code[ip + 1]!, a = code[ip + 2]!, al = m[a]!;
           m[d + 1] = (~m[a + 1]! + (al === 0 ? 1 : 0)) | 0; m[d] = -al | 0; ip += 3; break;
         }
         case IOp.mul_i32: m[code[ip + 1]!] = Math.imul(m[code[ip + 2]!]!, m[code[ip + 3]!]!); ip += 4; break;
         case IOp.mul_i64: mul64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!); ip += 4; break;
-        case IOp.div_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.Div); ip += 4; break;
-        case IOp.divu_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.DivU); ip += 4; break;
-        case IOp.rem_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.Rem); ip += 4; break;
-        case IOp.remu_i32: m[code[ip + 1]!] = div32(m[code[ip + 2]!]!, m[code[ip + 3]!]!, DivKind.RemU); ip += 4; break;
-        case IOp.div_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.Div); ip += 4; break;
-        case IOp.divu_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.DivU); ip += 4; break;
-        case IOp.rem_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.Rem); ip += 4; break;
-        case IOp.remu_i64: div64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, DivKind.RemU); ip += 4; break;
-        case IOp.add2_i32: case IOp.sub2_i32: {
-          const al = m[code[ip + 3]!]!, ah = m[code[ip + 4]!]!, bl = m[code[ip + 5]!]!, bh = m[code[ip + 6]!]!;
-          let lo: number, hi: number;
-          if (code[ip] === IOp.add2_i32) { lo = (al + bl) | 0; hi = (ah + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; } else { lo = (al - bl) | 0; hi = (ah - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; }
-          m[code[ip + 1]!] = lo; m[code[ip + 2]!] = hi; ip += 7; break;
-        }
-        case IOp.add2_i64: case IOp.sub2_i64:
-          addsub2x64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip + 4]!, code[ip + 5]!, code[ip + 6]!, code[ip] === IOp.sub2_i64);
-          ip += 7; break;
-        case IOp.mulu2_i32: case IOp.muls2_i32: {
-          const a = m[code[ip + 3]!]!, b = m[code[ip + 4]!]!;
-          const hi = code[ip] === IOp.mulu2_i32 ? mulhu32(a, b) : mulhs32(a, b);
-          m[code[ip + 1]!] = Math.imul(a, b); m[code[ip + 2]!] = hi; ip += 5; break;
-        }
-        case IOp.mulu2_i64: case IOp.muls2_i64:
-          mul2x64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip + 4]!, code[ip] === IOp.muls2_i64); ip += 5; break;
         case IOp.shl_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! << (m[code[ip + 3]!]! & 31); ip += 4; break;
         case IOp.shr_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! >>> (m[code[ip + 3]!]! & 31)) | 0; ip += 4; break;
         case IOp.sar_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! >> (m[code[ip + 3]!]! & 31); ip += 4; break;
-        case IOp.rotl_i32: { const x = m[code[ip + 2]!]!, n = m[code[ip + 3]!]! & 31; m[code[ip + 1]!] = (x << n) | (x >>> ((32 - n) & 31)); ip += 4; break; }
-        case IOp.rotr_i32: { const x = m[code[ip + 2]!]!, n = m[code[ip + 3]!]! & 31; m[code[ip + 1]!] = (x >>> n) | (x << ((32 - n) & 31)); ip += 4; break; }
         case IOp.shl_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Shl); ip += 4; break; }
         case IOp.shr_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Shr); ip += 4; break; }
         case IOp.sar_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Sar); ip += 4; break; }
-        case IOp.rotl_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Rotl); ip += 4; break; }
-        case IOp.rotr_i64: { const a = code[ip + 2]!; shift64(m, code[ip + 1]!, m[a]!, m[a + 1]!, m[code[ip + 3]!]!, ShiftKind.Rotr); ip += 4; break; }
-        case IOp.clz_i32: m[code[ip + 1]!] = Math.clz32(m[code[ip + 2]!]!); ip += 3; break;
-        case IOp.clz_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, hi = m[a + 1]!; m[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(m[a]!); m[d + 1] = 0; ip += 3; break; }
-        case IOp.ctz_i32: m[code[ip + 1]!] = ctz32(m[code[ip + 2]!]!); ip += 3; break;
-        case IOp.ctz_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, lo = m[a]!; m[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(m[a + 1]!); m[d + 1] = 0; ip += 3; break; }
-        case IOp.ctpop_i32: m[code[ip + 1]!] = popcount32(m[code[ip + 2]!]!); ip += 3; break;
-        case IOp.ctpop_i64: { const d = code[ip + 1]!, a = code[ip + 2]!; m[d] = popcount32(m[a]!) + popcount32(m[a + 1]!); m[d + 1] = 0; ip += 3; break; }
         case IOp.setcond_i32: m[code[ip + 1]!] = cond32(code[ip + 4]! as Cond, m[code[ip + 2]!]!, m[code[ip + 3]!]!) ? 1 : 0; ip += 5; break;
-        case IOp.negsetcond_i32: m[code[ip + 1]!] = cond32(code[ip + 4]! as Cond, m[code[ip + 2]!]!, m[code[ip + 3]!]!) ? -1 : 0; ip += 5; break;
         case IOp.setcond_i64: {
           const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!;
           m[d] = cond64(code[ip + 4]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? 1 : 0; m[d + 1] = 0; ip += 5; break;
         }
-        case IOp.negsetcond_i64: {
-          const d = code[ip + 1]!, a = code[ip + 2]!, b = code[ip + 3]!;
-          const v = cond64(code[ip + 4]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? -1 : 0; m[d] = v; m[d + 1] = v; ip += 5; break;
-        }
-        case IOp.movcond_i32: {
-          const src = cond32(code[ip + 6]! as Cond, m[code[ip + 2]!]!, m[code[ip + 3]!]!) ? code[ip + 4]! : code[ip + 5]!;
-          m[code[ip + 1]!] = m[src]!; ip += 7; break;
-        }
-        case IOp.movcond_i64: {
-          const a = code[ip + 2]!, b = code[ip + 3]!, d = code[ip + 1]!;
-          const src = cond64(code[ip + 6]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : code[ip + 5]!;
-          m[d] = m[src]!; m[d + 1] = m[src + 1]!; ip += 7; break;
-        }
-        case IOp.deposit_i32: {
-          const pos = code[ip + 4]!, len = code[ip + 5]!, mask = (len >= 32 ? -1 : (1 << len) - 1) << pos;
-          m[code[ip + 1]!] = (m[code[ip + 2]!]! & ~mask) | ((m[code[ip + 3]!]! << pos) & mask); ip += 6; break;
-        }
-        case IOp.extract_i32: {
-          const pos = code[ip + 3]!, len = code[ip + 4]!;
-          m[code[ip + 1]!] = (m[code[ip + 2]!]! >>> pos) & (len >= 32 ? -1 : (1 << len) - 1); ip += 5; break;
-        }
-        case IOp.sextract_i32: {
-          const pos = code[ip + 3]!, len = code[ip + 4]!;
-          m[code[ip + 1]!] = (m[code[ip + 2]!]! << (32 - pos - len)) >> (32 - len); ip += 5; break;
-        }
-        case IOp.deposit_i64: deposit64(m, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip + 4]!, code[ip + 5]!); ip += 6; break;
-        case IOp.extract_i64: case IOp.sextract_i64: {
-          const a = code[ip + 2]!;
-          extract64(m, code[ip + 1]!, m[a]!, m[a + 1]!, code[ip + 3]!, code[ip + 4]!, code[ip] === IOp.sextract_i64); ip += 5; break;
-        }
-        case IOp.ext8s_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! << 24) >> 24; ip += 3; break;
-        case IOp.ext8u_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & 0xff; ip += 3; break;
-        case IOp.ext16s_i32: m[code[ip + 1]!] = (m[code[ip + 2]!]! << 16) >> 16; ip += 3; break;
-        case IOp.ext16u_i32: m[code[ip + 1]!] = m[code[ip + 2]!]! & 0xffff; ip += 3; break;
         case IOp.ext8s_i64: { const d = code[ip + 1]!, v = (m[code[ip + 2]!]! << 24) >> 24; m[d] = v; m[d + 1] = v >> 31; ip += 3; break; }
         case IOp.ext8u_i64: { const d = code[ip + 1]!; m[d] = m[code[ip + 2]!]! & 0xff; m[d + 1] = 0; ip += 3; break; }
         case IOp.ext16s_i64: { const d = code[ip + 1]!, v = (m[code[ip + 2]!]! << 16) >> 16; m[d] = v; m[d + 1] = v >> 31; ip += 3; break; }
@@ -282,18 +303,7 @@ export class InterpTier implements Tier {
         case IOp.ext32u_i64: case IOp.extu_i32_i64: { const d = code[ip + 1]!; m[d] = m[code[ip + 2]!]!; m[d + 1] = 0; ip += 3; break; }
         case IOp.extrl_i64_i32: m[code[ip + 1]!] = m[code[ip + 2]!]!; ip += 3; break;
         case IOp.extrh_i64_i32: m[code[ip + 1]!] = m[code[ip + 2]! + 1]!; ip += 3; break;
-        case IOp.bswap16_i32: { const x = m[code[ip + 2]!]!; m[code[ip + 1]!] = ((x & 0xff) << 8) | ((x >>> 8) & 0xff); ip += 3; break; }
-        case IOp.bswap16_i64: { const d = code[ip + 1]!, x = m[code[ip + 2]!]!; m[d] = ((x & 0xff) << 8) | ((x >>> 8) & 0xff); m[d + 1] = 0; ip += 3; break; }
-        case IOp.bswap32_i32: m[code[ip + 1]!] = bswap32(m[code[ip + 2]!]!); ip += 3; break;
-        case IOp.bswap32_i64: { const d = code[ip + 1]!; m[d] = bswap32(m[code[ip + 2]!]!); m[d + 1] = 0; ip += 3; break; }
-        case IOp.bswap64_i64: { const d = code[ip + 1]!, a = code[ip + 2]!, lo = m[a]!, hi = m[a + 1]!; m[d] = bswap32(hi); m[d + 1] = bswap32(lo); ip += 3; break; }
-
         // --- host memory: the CPU state ------------------------------------
-        case IOp.ld_i32: case IOp.ld_i64:
-          hostLoad(mem, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!, code[ip] === IOp.ld_i64); ip += 4; break;
-        case IOp.st_i32: case IOp.st_i64:
-          hostStore(mem, code[ip + 1]!, code[ip + 2]!, code[ip + 3]!); ip += 4; break;
-
         // --- guest memory: the TLB fast path inline (tlb-layout.ts) ---------
         case IOp.QLD32_8U: case IOp.QLD32_8S: case IOp.QLD64_8U: case IOp.QLD64_8S: {
           const op = code[ip]!, d = code[ip + 1]!, a = code[ip + 2]!, al = m[a]!, vlo = (al + code[ip + 8]!) | 0;
@@ -376,15 +386,6 @@ export class InterpTier implements Tier {
           }
           ip += 10; break;
         }
-        case IOp.QLD_GENERIC:
-          guestLoadGeneric(mem, this.slowPath, code, ip);
-          m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
-          ip += 9; break;
-        case IOp.QST_GENERIC:
-          guestStoreGeneric(mem, this.slowPath, code, ip);
-          m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
-          ip += 8; break;
-
         // --- calls ----------------------------------------------------------
         case IOp.call: {
           const nIn = code[ip + 2]!, nOut = code[ip + 3]!;
@@ -412,41 +413,11 @@ export class InterpTier implements Tier {
           const a = code[ip + 1]!, b = code[ip + 2]!;
           ip = cond64(code[ip + 3]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : ip + 5; break;
         }
-        case IOp.BR64_EQ: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = m[a] === m[b] && m[a + 1] === m[b + 1] ? code[ip + 4]! : ip + 5; break; }
-        case IOp.BR64_NE: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = m[a] !== m[b] || m[a + 1] !== m[b + 1] ? code[ip + 4]! : ip + 5; break; }
-        case IOp.BR64_LT: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = lt64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : ip + 5; break; }
-        case IOp.BR64_GE: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = lt64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 5 : code[ip + 4]!; break; }
-        case IOp.BR64_LTU: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = ltu64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : ip + 5; break; }
-        case IOp.BR64_GEU: { const a = code[ip + 1]!, b = code[ip + 2]!; ip = ltu64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 5 : code[ip + 4]!; break; }
-        // TB ends: p is the [slot, pcLo, pcHi] triple of the exit taken.
+        // TB ends: `exit` is the index of the [slot, pcLo, pcHi] triple of the exit taken.
         case IOp.GOTO_TB_PC: {
           exit = ip + 1; break chain;
         }
-        case IOp.BRTB64_EQ: {
-          const a = code[ip + 1]!, b = code[ip + 2]!, p = m[a] === m[b] && m[a + 1] === m[b + 1] ? ip + 4 : ip + 7;
-          exit = p; break chain;
-        }
-        case IOp.BRTB64_NE: {
-          const a = code[ip + 1]!, b = code[ip + 2]!, p = m[a] !== m[b] || m[a + 1] !== m[b + 1] ? ip + 4 : ip + 7;
-          exit = p; break chain;
-        }
-        case IOp.BRTB64_LT: {
-          const a = code[ip + 1]!, b = code[ip + 2]!, p = lt64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 4 : ip + 7;
-          exit = p; break chain;
-        }
-        case IOp.BRTB64_GE: {
-          const a = code[ip + 1]!, b = code[ip + 2]!, p = lt64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 7 : ip + 4;
-          exit = p; break chain;
-        }
-        case IOp.BRTB64_LTU: {
-          const a = code[ip + 1]!, b = code[ip + 2]!, p = ltu64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 4 : ip + 7;
-          exit = p; break chain;
-        }
-        case IOp.BRTB64_GEU: {
-          const a = code[ip + 1]!, b = code[ip + 2]!, p = ltu64(m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 7 : ip + 4;
-          exit = p; break chain;
-        }
-        case IOp.BRTB64_ANY: {
+        case IOp.BRTB64: {
           const a = code[ip + 1]!, b = code[ip + 2]!;
           const p = cond64(code[ip + 3]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 4 : ip + 7;
           exit = p; break chain;
@@ -464,7 +435,13 @@ export class InterpTier implements Tier {
           break;
         }
         default:
-          throw new Error(`interp: bad opcode ${code[ip]} at ${ip}`);
+          // Everything else is in rare(), out of this function: V8 compiles
+          // (and after a deopt recompiles) this loop in one piece, and with
+          // every op inline that took 200 ms of CPU per compile (Node 20,
+          // loaded machine), several times per run.
+          ip = this.rare(code, ip);
+          m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
+          break;
       }
       continue;
       }

@@ -142,14 +142,15 @@ export const enum IOp {
   /** mov_i64 pc, constant; goto_tb slot: [op, slot, pcLo, pcHi]. Every TB exit to a known pc. */
   GOTO_TB_PC,
   /**
-   * The two-way TB end of every conditional guest branch, one per condition
-   * (no inner switch on the condition):
+   * The two-way TB end of every conditional guest branch:
    *   brcond_i64 a, b, cond, L; mov pc, X; goto_tb s1; set_label L; mov pc, Y; goto_tb s0
    * [op, a, b, cond, takenSlot, takenLo, takenHi, fallSlot, fallLo, fallHi].
+   * One form for all conditions: one opcode per condition (and BR64_* for
+   * plain brcond) measured no faster on bench_sha256/sort, and every extra
+   * case makes V8's (re)compiles of the dispatch loop longer, which is what
+   * short runs pay most for (0.7-1 s of compile per 1-2 s run).
    */
-  BRTB64_EQ, BRTB64_NE, BRTB64_LT, BRTB64_GE, BRTB64_LTU, BRTB64_GEU, BRTB64_ANY,
-  /** brcond_i64 by condition: [op, a, b, cond, target]. */
-  BR64_EQ, BR64_NE, BR64_LT, BR64_GE, BR64_LTU, BR64_GEU,
+  BRTB64,
   /** RV64 "W" forms: add/sub_i64 t, a, b; ext32s_i64 d, t: [op, d, a, b]; ADDIW [op, d, a, immLo]. */
   ADDW, SUBW, ADDIW,
   /** extrl_i64_i32 t1, a; shl/shr/sar_i32 t2, t1, n; ext_i32_i64 d, t2: [op, d, a, nWord]. */

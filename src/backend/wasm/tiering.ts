@@ -36,6 +36,11 @@ export type TierMode = 'interp' | 'wasm' | 'auto';
  * with one module per TB.
  */
 export const DEFAULT_THRESH = 1000;
+// Rechecked with region functions and region growth (min user time of 2
+// interleaved runs, loaded machine): thresh 1000 / 300 / 100 gave
+// sha256 200: 2.27 / 1.92 / 1.78 s, sort 40: 3.10 / 3.24 / 3.35 s,
+// sieve 10: 3.17 / 3.26 / 3.11 s. No clear winner, so 1000 stays (lower
+// thresholds compile more, which costs most on large programs).
 
 /**
  * Most TBs in one module: the synchronous compile of a batch should stay in
@@ -56,7 +61,10 @@ export const MAX_GROWN_REGION = 64;
  * the total compile work at (1 + this) times that of compiling each hot TB
  * once. bench_sieve (scale 10) before region growth: 21M returns from Wasm
  * to TypeScript for 1.16G guest instructions, most between 1-TB modules
- * (a loop TB and its exit, a call site and the function it calls).
+ * (a loop TB and its exit, a call site and the function it calls); after,
+ * 5.3K. bench_sort 40: 2.4M returns before, 5.9K after; bench_sha256 200:
+ * 1.0M before, 3.5K after. Compile time grew (sieve 56 -> ~110-160 ms of
+ * ~2 s, sort 27 -> ~120-260 ms, noisy), well below what it saved.
  */
 const MAX_RECOMPILES = 4;
 

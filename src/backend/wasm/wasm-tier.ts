@@ -11,6 +11,8 @@
 //   invalidate  per TB: its exported valid flag is cleared so chained jumps
 //            inside the module stop entering it; a module with no valid TB
 //            left is dropped.
+//   recompile  a TB compiled again into a larger region (tiering.ts) moves
+//            to the new module: its old copy is marked invalid the same way.
 // Nothing here is Node-only: it runs in any browser.
 
 import { HelperTable } from '../../exec/helpers.js';

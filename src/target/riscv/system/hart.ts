@@ -12,6 +12,7 @@
 // the CLINT / PLIC, and idle on RV_EXIT_WFI until wfiShouldWake().
 
 import { HelperTable } from '../../../exec/helpers.js';
+import { ExitCode } from '../../../ir/ops.js';
 import { Cpu, CPU_BASE } from '../../../memory/layout.js';
 import { LinearMemory } from '../../../memory/linear-memory.js';
 import { Excp, Rv } from '../cpu-layout.js';
@@ -40,8 +41,8 @@ export const TbFlag = {
   FS_DIRTY: 1 << 6,
 } as const;
 
-/** Exit code of a TB ending in wfi (ExitCode.TargetBase: the first code the core leaves to targets). */
-export const RV_EXIT_WFI = 16;
+/** Exit code of a TB ending in wfi (the first code the core leaves to targets). */
+export const RV_EXIT_WFI: number = ExitCode.TargetBase;
 
 /** The counter CSRs (cycle..hpmcounter31, mcycle..mhpmcounter31) are numbered by the bit in [ms]counteren. */
 const COUNTER_TM_BIT = 1;
@@ -391,6 +392,11 @@ export class RiscvHart implements RiscvSystemHooks {
     const bit = 1 << irq;
     i32[MIP_LINES_W] = level ? i32[MIP_LINES_W]! | bit : i32[MIP_LINES_W]! & ~bit;
     if (level) this.interruptStateChanged();
+  }
+
+  /** The board's IrqSink shape (src/hw/device.ts): line = mip bit, as setInterruptLine. */
+  setIrq(line: number, level: boolean): void {
+    this.setInterruptLine(line, level);
   }
 
   /**

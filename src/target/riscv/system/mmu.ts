@@ -146,8 +146,8 @@ export class SystemPageTranslator implements PageTranslator {
       if ((hi >>> PTE_HI_RESERVED_SHIFT) !== 0) return FaultKind.Unmapped;
       const ppn = (lo >>> PPN_SHIFT) + (hi & PPN_HI_MASK) * (1 << (32 - PPN_SHIFT));
       if ((lo & (Pte.R | Pte.X)) === 0) {
-        // A pointer to the next level.
-        if (level === 0) return FaultKind.Unmapped;
+        // A pointer to the next level. Its D, A and U bits are reserved: set, they fault (as QEMU 8).
+        if (level === 0 || (lo & (Pte.D | Pte.A | Pte.U)) !== 0) return FaultKind.Unmapped;
         table = ppn * PAGE_SIZE;
         continue;
       }

@@ -8,7 +8,7 @@
 //         EXIT_EXCEPTION -> hart.handleException()
 //         RV_EXIT_WFI    -> idle until hart.wfiShouldWake() (hart.timerDeadline() for Sstc)
 //         before each slice / after ExitCode.Requested -> hart.checkInterrupts()
-//   devices: hart.setInterruptLine(Irq.MTI / MSI / MEI / SEI, level)
+//   devices: hart.setInterruptLine(Irq.MTI / MSI / MEI / SEI, level), or hart as the board's IrqSink (setIrq)
 
 import { LinearMemory } from '../../../memory/linear-memory.js';
 import { RiscvTarget } from '../riscv-target.js';

@@ -6,6 +6,7 @@
 #
 # Usage: scripts/compare-debian.sh
 # Env:   WEMU_TIER     tier for wemu (-accel tcg,tier=X), default interp
+#        WEMU_ACCEL    the whole -accel option tail instead (e.g. tier=wasm,max-instances=8)
 #        WEMU_TIMEOUT  seconds allowed per wemu run, default 600
 #        WEMU_COMMAND  the emulator to test instead of bin/wemu-riscv64
 #        KEEP_WORK=1   keep the work directory (build/compare-debian) for inspection
@@ -14,6 +15,7 @@ set -uo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 tier=${WEMU_TIER:-interp}
+accel=${WEMU_ACCEL:-tier=$tier}
 wemu_timeout=${WEMU_TIMEOUT:-600}
 sysroot=$repo_root/build/sysroot
 work=$repo_root/build/compare-debian
@@ -94,7 +96,7 @@ run_under() { # emulator, program, args..., with stdin/out set by the caller
   if [ "$emulator" = qemu ]; then
     qemu-riscv64 -L "$sysroot" "$program" "$@"
   else
-    timeout "$wemu_timeout" "$wemu" -L "$sysroot" -accel "tcg,tier=$tier" "$program" "$@"
+    timeout "$wemu_timeout" "$wemu" -L "$sysroot" -accel "tcg,$accel" "$program" "$@"
   fi
 }
 
@@ -140,6 +142,6 @@ for check in "${checks[@]}"; do
 done
 
 total=${#checks[@]}
-echo "compare-debian: tier $tier: $((total - failures)) passed, $failures failed"
+echo "compare-debian: -accel tcg,$accel: $((total - failures)) passed, $failures failed"
 [ -n "${KEEP_WORK:-}" ] || [ "$failures" -gt 0 ] || rm -rf "$work"
 [ "$failures" -eq 0 ]

@@ -186,7 +186,7 @@ class Encoder {
         }
         return 0;
       }
-      case Opc.extrl_i64_i32: { if (Date.now() > 0) return 0;
+      case Opc.extrl_i64_i32: {
         // extrl t1, x; shl/shr/sar_i32 t2, t1, n; ext_i32_i64 d, t2
         const shift = next, ext = ops[i + 2];
         if (shift === undefined || ext === undefined || ext.opc !== Opc.ext_i32_i64) return 0;

@@ -1,0 +1,207 @@
+// Command-line parsing for wemu-system-riscv64, following qemu-system-riscv64's
+// spelling for the options it supports (one `virt` machine, one hart, the
+// serial console on stdio). Anything else is refused with a clear message
+// rather than ignored.
+
+import { logItemNames, parseLogMask } from '../exec/log.js';
+import { TierKind, TierOptions } from '../user/tier-choice.js';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface SystemCliOptions {
+  help: boolean;
+  version: boolean;
+  /** -d help. */
+  logHelp: boolean;
+  machine: 'virt';
+  /** Guest RAM in bytes. */
+  ramSize: number;
+  /** -bios FILE; null: the default (build/system/fw_dynamic.bin); 'none': no firmware. */
+  bios: string | null;
+  kernel: string | null;
+  initrd: string | null;
+  append: string | null;
+  dtb: string | null;
+  nographic: boolean;
+  /** -no-reboot: a guest reset ends the emulator instead. */
+  noReboot: boolean;
+  tbSizeMiB: number | undefined;
+  tier: TierOptions;
+  logItems: string[];
+  tbStats: boolean;
+  logFile: string | null;
+}
+
+export const SYSTEM_USAGE = `usage: wemu-system-riscv64 [options]
+RISC-V 64 system emulator (QEMU's virt board, one hart; a dynamic binary translator)
+
+Options:
+-h, -help              print this help
+-version               print the version and exit
+-M virt                the machine (only virt)
+-m SIZE                RAM size, e.g. 256M or 1G (suffixes K, M, G; default unit M; default 128M)
+-smp 1                 number of harts (only 1)
+-bios FILE|none        firmware (default: build/system/fw_dynamic.bin, OpenSBI fw_dynamic)
+-kernel FILE           Linux Image (or raw binary / physical-address ELF)
+-initrd FILE           initial ramdisk
+-append STR            kernel command line
+-dtb FILE              use this device tree instead of the generated one
+-nographic             no display; the serial console is on stdio (always the case)
+-serial mon:stdio      serial console on stdio (the only backend); Ctrl-A x quits
+-display none          accepted (there is no display)
+-no-reboot             exit when the guest resets instead of restarting it
+-accel tcg[,tb-size=N][,tier=interp|wasm|auto][,thresh=N][,max-instances=N]
+                       translation options: TB cache size in MiB, which code tiers run,
+                       executions before a TB is compiled to Wasm, cap on live Wasm instances
+-d item[,item...]      enable logging (-d help lists the items; tb-stats prints counters at exit)
+-D logfile             write the log to 'logfile' instead of stderr
+
+Exit status: the guest's poweroff status (0 for a normal poweroff, the failure
+code of the test device otherwise); 1 for usage errors.
+`;
+
+const WITH_VALUE = new Set(['-M', '-machine', '-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-dtb', '-serial', '-display', '-accel', '-d', '-D']);
+
+const KNOWN_UNSUPPORTED = new Map<string, string>([
+  ['-drive', 'block devices are not emulated yet (virtio-mmio slots are empty)'],
+  ['-device', 'no pluggable devices are emulated yet'],
+  ['-netdev', 'networking is not emulated yet'],
+  ['-nic', 'networking is not emulated yet'],
+  ['-cpu', 'there is one CPU model (rv64imafdc with Zicsr, Zifencei, Zba, Zbb, Zbs, Sstc)'],
+  ['-monitor', 'there is no monitor'],
+  ['-s', 'there is no gdb stub'],
+  ['-gdb', 'there is no gdb stub'],
+  ['-S', 'there is no monitor to continue from'],
+  ['-enable-kvm', 'only tcg'],
+  ['-snapshot', 'there are no disks'],
+]);
+
+function positiveInt(text: string, what: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be a positive integer, not '${text}'`);
+  const n = Number(text);
+  if (n <= 0 || !Number.isSafeInteger(n)) throw new UsageError(`${what} must be a positive integer, not '${text}'`);
+  return n;
+}
+
+/** A size as QEMU's -m takes it: a number with an optional K/M/G/T suffix (B for bytes); plain numbers are MiB. */
+export function parseRamSize(text: string): number {
+  let t = text;
+  if (t.startsWith('size=')) t = t.slice(5);
+  const m = /^(\d+(?:\.\d+)?)([bkmgt]?)i?b?$/i.exec(t);
+  if (!m) throw new UsageError(`invalid RAM size '${text}' (e.g. 256M, 1G)`);
+  const unit = (m[2] || 'm').toLowerCase();
+  const scale = { b: 1, k: 1 << 10, m: 1 << 20, g: 1 << 30, t: 2 ** 40 }[unit]!;
+  const bytes = Math.round(Number(m[1]) * scale);
+  if (bytes < 16 << 20) throw new UsageError(`RAM size '${text}' is too small (at least 16M)`);
+  if (bytes % 4096) throw new UsageError(`RAM size '${text}' is not a multiple of 4 KiB`);
+  // RAM lives in one linear memory with the emulator's own state: wasm32 addresses it below 4 GiB.
+  if (bytes > 2 ** 31) throw new UsageError(`RAM size '${text}' is too large (at most 2G)`);
+  return bytes;
+}
+
+function parseMachine(text: string): 'virt' {
+  const [name, ...props] = text.split(',');
+  if (name?.startsWith('type=') ? name.slice(5) !== 'virt' : name !== 'virt') {
+    if (name === 'help' || name === '?') throw new UsageError('supported machines: virt (RISC-V VirtIO board)');
+    throw new UsageError(`unsupported machine '${name}' (only virt)`);
+  }
+  if (props.length > 0) throw new UsageError(`unsupported -M property '${props[0]}' (virt takes none)`);
+  return 'virt';
+}
+
+function parseSmp(text: string): void {
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? 'cpus' : part.slice(0, eq);
+    const value = eq < 0 ? part : part.slice(eq + 1);
+    if (!['cpus', 'maxcpus', 'sockets', 'cores', 'threads'].includes(key)) throw new UsageError(`unknown -smp property '${key}'`);
+    if (positiveInt(value, `-smp ${key}`) !== 1) throw new UsageError(`-smp ${part}: only one hart is emulated`);
+  }
+}
+
+function parseSerial(text: string): void {
+  if (text !== 'mon:stdio' && text !== 'stdio') throw new UsageError(`unsupported -serial '${text}' (only mon:stdio / stdio)`);
+}
+
+function parseAccel(text: string, opts: SystemCliOptions): void {
+  const [accel, ...props] = text.split(',');
+  if (accel !== 'tcg') throw new UsageError(`unsupported accelerator '${accel}' (only tcg)`);
+  for (const prop of props) {
+    const eq = prop.indexOf('=');
+    if (eq < 0) throw new UsageError(`-accel property '${prop}' needs a value`);
+    const key = prop.slice(0, eq), value = prop.slice(eq + 1);
+    switch (key) {
+      case 'tb-size': opts.tbSizeMiB = positiveInt(value, 'tb-size'); break;
+      case 'tier':
+        if (value !== 'interp' && value !== 'wasm' && value !== 'auto') throw new UsageError(`tier must be interp, wasm or auto, not '${value}'`);
+        opts.tier.kind = value as TierKind;
+        break;
+      case 'thresh': opts.tier.threshold = positiveInt(value, 'thresh'); break;
+      case 'max-instances': opts.tier.maxInstances = positiveInt(value, 'max-instances'); break;
+      case 'thread': if (value !== 'single') throw new UsageError('only -accel tcg,thread=single'); break;
+      default: throw new UsageError(`unknown -accel property '${key}' (known: tb-size, tier, thresh, max-instances)`);
+    }
+  }
+}
+
+function parseLogItems(text: string, opts: SystemCliOptions): void {
+  for (const item of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    if (item === 'help') { opts.logHelp = true; continue; }
+    if (item === 'tb-stats') opts.tbStats = true;
+    try {
+      parseLogMask(item);
+    } catch {
+      throw new UsageError(`unknown -d item '${item}' (known: ${logItemNames().join(', ')})`);
+    }
+    opts.logItems.push(item);
+  }
+}
+
+export function parseSystemCommandLine(args: readonly string[]): SystemCliOptions {
+  const opts: SystemCliOptions = {
+    help: false, version: false, logHelp: false, machine: 'virt', ramSize: 128 << 20,
+    bios: null, kernel: null, initrd: null, append: null, dtb: null, nographic: false, noReboot: false,
+    tbSizeMiB: undefined, tier: { kind: 'interp' }, logItems: [], tbStats: false, logFile: null,
+  };
+  let i = 0;
+  while (i < args.length) {
+    const arg = args[i++]!;
+    if (!arg.startsWith('-') || arg === '-') throw new UsageError(`unexpected argument '${arg}' (a disk image? use -kernel / -initrd)`);
+    const name = arg.startsWith('--') ? arg.slice(1) : arg;
+    let value = '';
+    if (WITH_VALUE.has(name)) {
+      if (i >= args.length) throw new UsageError(`option '${arg}' needs an argument`);
+      value = args[i++]!;
+    }
+    switch (name) {
+      case '-h': case '-help': opts.help = true; break;
+      case '-version': opts.version = true; break;
+      case '-M': case '-machine': opts.machine = parseMachine(value); break;
+      case '-m': opts.ramSize = parseRamSize(value); break;
+      case '-smp': parseSmp(value); break;
+      case '-bios': opts.bios = value; break;
+      case '-kernel': opts.kernel = value; break;
+      case '-initrd': opts.initrd = value; break;
+      case '-append': opts.append = value; break;
+      case '-dtb': opts.dtb = value; break;
+      case '-nographic': opts.nographic = true; break;
+      case '-no-reboot': opts.noReboot = true; break;
+      case '-serial': parseSerial(value); break;
+      case '-display': if (value !== 'none') throw new UsageError(`unsupported -display '${value}' (only none)`); break;
+      case '-accel': parseAccel(value, opts); break;
+      case '-d': parseLogItems(value, opts); break;
+      case '-D': opts.logFile = value; break;
+      default: {
+        const why = KNOWN_UNSUPPORTED.get(name);
+        throw new UsageError(why ? `option '${arg}' is not supported: ${why}` : `unknown option '${arg}'`);
+      }
+    }
+  }
+  if (opts.help || opts.version || opts.logHelp) return opts;
+  if (opts.initrd !== null && opts.kernel === null) throw new UsageError('-initrd needs -kernel');
+  if (opts.append !== null && opts.kernel === null) throw new UsageError('-append needs -kernel');
+  if (opts.bios === 'none' && opts.kernel === null) throw new UsageError('nothing to run: -bios none needs -kernel');
+  return opts;
+}

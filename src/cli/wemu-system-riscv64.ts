@@ -1,0 +1,190 @@
+// wemu-system-riscv64: boot a RISC-V 64 `virt` machine, like
+// qemu-system-riscv64 -M virt -nographic. The serial console is on stdio
+// (raw mode on a terminal; Ctrl-A x quits). Exit status: the guest's poweroff
+// status through the test device; 1 for usage errors and unreadable images.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { logItemNames } from '../exec/log.js';
+import { CharBackend } from '../hw/device.js';
+import { BootImages } from '../machine/boot.js';
+import { NodeConsole } from '../machine/node-console.js';
+import { SystemMachine } from '../machine/system-loop.js';
+import { TierUnavailableError } from '../user/tier-choice.js';
+import { parseSystemCommandLine, SystemCliOptions, SYSTEM_USAGE, UsageError } from './system-args.js';
+
+const NAME = 'wemu-system-riscv64';
+
+function writeAll(fd: number, text: string): void {
+  const data = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < data.length) {
+    try {
+      done += fs.writeSync(fd, data, done);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EAGAIN') continue;
+      return;
+    }
+  }
+}
+
+function repoRoot(): string {
+  // dist/src/cli/ -> the package root.
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The default -bios: build/system/fw_dynamic.bin in the current directory, else in the package. */
+export function defaultBios(): string | null {
+  for (const dir of [process.cwd(), repoRoot()]) {
+    const p = path.join(dir, 'build', 'system', 'fw_dynamic.bin');
+    if (fs.existsSync(p)) return p;
+  }
+  return null;
+}
+
+function readImage(what: string, file: string): Uint8Array {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UsageError(`${what} '${file}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (!st.isFile()) throw new UsageError(`${what} '${file}': not a regular file`);
+  if (st.size === 0) throw new UsageError(`${what} '${file}': empty file`);
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`${what} '${file}': ${(e as Error).message}`);
+  }
+}
+
+function loadImages(opts: SystemCliOptions): BootImages {
+  const images: BootImages = {};
+  if (opts.bios === null) {
+    const bios = defaultBios();
+    if (bios === null) {
+      throw new UsageError('no -bios given and the default build/system/fw_dynamic.bin is missing: run scripts/make-system-image.sh, or pass -bios FILE (or -bios none with -kernel)');
+    }
+    images.bios = readImage('-bios', bios);
+  } else if (opts.bios !== 'none') {
+    images.bios = readImage('-bios', opts.bios);
+  }
+  if (opts.kernel !== null) images.kernel = readImage('-kernel', opts.kernel);
+  if (opts.initrd !== null) images.initrd = readImage('-initrd', opts.initrd);
+  if (opts.dtb !== null) images.dtb = readImage('-dtb', opts.dtb);
+  return images;
+}
+
+function openLog(opts: SystemCliOptions): (text: string) => void {
+  if (opts.logFile === null) return (text) => writeAll(2, text);
+  let fd: number;
+  try {
+    fd = fs.openSync(opts.logFile, 'w');
+  } catch (e) {
+    throw new UsageError(`cannot open log file '${opts.logFile}': ${(e as Error).message}`);
+  }
+  return (text) => writeAll(fd, text);
+}
+
+export interface SystemCliIo {
+  console?: CharBackend;
+  stderr?: (text: string) => void;
+}
+
+export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}): Promise<number> {
+  const err = io.stderr ?? ((text: string) => writeAll(2, text));
+  let opts: SystemCliOptions;
+  try {
+    opts = parseSystemCommandLine(args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`${NAME}: ${e.message}\nTry '${NAME} -h' for more information.\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    writeAll(1, SYSTEM_USAGE);
+    return 0;
+  }
+  if (opts.version) {
+    writeAll(1, `${NAME} version ${version()}\n`);
+    return 0;
+  }
+  if (opts.logHelp) {
+    writeAll(1, `Log items (comma separated):\n${logItemNames().map((n) => `  ${n}`).join('\n')}\n`);
+    return 0;
+  }
+
+  let machine: SystemMachine;
+  let log: (text: string) => void;
+  let nodeConsole: NodeConsole | null = null;
+  try {
+    const images = loadImages(opts);
+    log = openLog(opts);
+    let quit = (): void => {};
+    const console = io.console ?? (nodeConsole = new NodeConsole(() => quit()));
+    machine = new SystemMachine({
+      ramSize: opts.ramSize,
+      images,
+      bootargs: opts.append ?? undefined,
+      console,
+      tier: opts.tier,
+      tbSizeMiB: opts.tbSizeMiB,
+      logItems: opts.logItems.join(','),
+      logSink: (text) => log(text.endsWith('\n') ? text : text + '\n'),
+    });
+    quit = () => machine.stop('quit', 0);
+    if (opts.noReboot) machine.noReboot = true;
+    machine.boot();
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof TierUnavailableError) {
+      err(`${NAME}: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof Error && /does not fit|not in RAM|ELF|nothing to boot|cannot allocate/.test(e.message)) {
+      err(`${NAME}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+
+  const stats = process.env.WEMU_STATS !== undefined || opts.tbStats;
+  try {
+    const result = await machine.run();
+    nodeConsole?.close();
+    if (stats) {
+      const secs = result.ms / 1000;
+      const mips = Number(result.guestInstructions) / 1e6 / Math.max(1e-9, (result.ms - result.idleMs) / 1000);
+      log(`${NAME}: ${result.reason} status ${result.status}: ${result.guestInstructions} guest instructions in ${secs.toFixed(2)} s (${(result.idleMs / 1000).toFixed(2)} s idle, ${mips.toFixed(1)} MIPS busy)\n`);
+      if (opts.tbStats) log(machine.statsReport());
+    }
+    return result.status;
+  } catch (e) {
+    nodeConsole?.close();
+    const detail = e instanceof Error ? (process.env.WEMU_DEBUG ? e.stack : e.message) : String(e);
+    err(`${NAME}: internal error at guest pc 0x${machine.hart.pc.toString(16)} (priv ${machine.hart.priv}): ${detail}\n`);
+    return 1;
+  }
+}
+
+/** Entry point for bin/wemu-system-riscv64. */
+export function main(): void {
+  runSystemCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      writeAll(2, `${NAME}: internal error: ${e instanceof Error ? (process.env.WEMU_DEBUG ? e.stack : e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -24,7 +24,7 @@ function cell(value: number | undefined, digits: number): string {
 }
 
 export function formatTable(rows: BenchRow[]): string {
-  const header = ['program', 'tier', 'scale', 'guest insns', 'wemu s', 'wemu MIPS', 'qemu s (full)', 'qemu MIPS', 'wemu/qemu', 'output', 'note'];
+  const header = ['program', 'tier', 'scale', 'guest insns', 'wemu s', 'wemu MIPS', 'qemu s (same size)', 'qemu MIPS', 'wemu speed / qemu', 'output', 'note'];
   const lines = rows.map((row) => [
     row.program,
     row.tier,
@@ -34,7 +34,7 @@ export function formatTable(rows: BenchRow[]): string {
     cell(row.wemuMips, 1),
     cell(row.qemuSeconds, 2),
     cell(row.qemuMips, 1),
-    row.ratio === undefined ? '-' : `${(row.ratio * 100).toFixed(2)}%`,
+    row.ratio === undefined ? '-' : `${(row.ratio * 100).toFixed(1)}% (1/${(1 / row.ratio).toFixed(1)})`,
     row.outputMatches === undefined ? '-' : row.outputMatches ? 'ok' : 'DIFFERS',
     row.note ?? '',
   ]);

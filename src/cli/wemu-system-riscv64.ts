@@ -160,8 +160,14 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
   }
 
   const stats = process.env.WEMU_STATS !== undefined || opts.tbStats;
+  // Leave the terminal's raw mode on the way out: stop at the end of the slice, then exit with 128 + signal.
+  const onSignal = (sig: NodeJS.Signals, n: number) => () => machine.stop('quit', 128 + n);
+  const handlers: [NodeJS.Signals, () => void][] = [['SIGTERM', onSignal('SIGTERM', 15)], ['SIGHUP', onSignal('SIGHUP', 1)]];
+  if (!process.stdin.isTTY) handlers.push(['SIGINT', onSignal('SIGINT', 2)]);
+  for (const [sig, h] of handlers) process.on(sig, h);
   try {
     const result = await machine.run();
+    for (const [sig, h] of handlers) process.off(sig, h);
     nodeConsole?.close();
     if (stats) {
       const secs = result.ms / 1000;

@@ -32,7 +32,7 @@ import { CLINT_TIMEBASE_HZ } from '../hw/clint.js';
 import { CharBackend } from '../hw/device.js';
 import { createTierPolicy, TierOptions, tierStatsLines } from '../user/tier-choice.js';
 import { BootImages, BootInfo, bootVirt } from './boot.js';
-import { VirtBoard } from './virt.js';
+import { VirtBoard, VirtBoardState } from './virt.js';
 
 export interface SystemMachineOptions {
   ramSize: number;
@@ -69,6 +69,8 @@ export interface SystemRunResult {
  * interrupts are late by at most that, and the event loop is polled often.
  */
 export const SLICE_INSNS = 200_000;
+/** Shortest slice when a timer deadline is near (the per-slice work stays noise). */
+const MIN_SLICE_INSNS = 10_000;
 /** Yield to the event loop after this much wall time without one. */
 const YIELD_EVERY_MS = 10;
 /** Longest single idle sleep (input wakes it earlier). */
@@ -98,6 +100,10 @@ export class SystemMachine {
   /** Resolves the current idle sleep early (console input, stop). */
   private wake: (() => void) | null = null;
   private idleMs = 0;
+  /** Measured guest speed, for slices that end at timer deadlines. */
+  private insnsPerMs = 20_000;
+  /** The devices' power-on state, restored on a guest reset (all but the clock). */
+  private readonly powerOnState: VirtBoardState;
 
   constructor(readonly options: SystemMachineOptions) {
     this.log = options.logSink ?? ((text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'));
@@ -134,6 +140,7 @@ export class SystemMachine {
       },
     });
     this.board = board;
+    this.powerOnState = board.saveState();
 
     this.mmu = new SoftMmu(this.mem, hart.mmu, target);
     this.mmu.mmioBus = board.phys;
@@ -195,7 +202,14 @@ export class SystemMachine {
     if (this.resetRequested) this.doReset();
     this.board.update();
     this.takeInterrupt();
+    // End the slice near the next timer deadline, at the measured speed, so timer interrupts are not late by a whole slice.
+    const deadlineMs = this.nextDeadlineMs();
+    if (deadlineMs < Infinity) budget = Math.max(MIN_SLICE_INSNS, Math.min(budget, Math.ceil(deadlineMs * this.insnsPerMs)));
+    const before = this.guestInstructions;
+    const t0 = performance.now();
     const code = this.loop.run(budget);
+    const ms = performance.now() - t0;
+    if (ms > 0.5) this.insnsPerMs = 0.75 * this.insnsPerMs + 0.25 * (Number(this.guestInstructions - before) / ms);
     if (code === EXIT_EXCEPTION) {
       this.hart.handleException();
     } else if (code === RV_EXIT_WFI) {
@@ -216,14 +230,20 @@ export class SystemMachine {
     this.hart.takeTrap(irq, 0n, true);
   }
 
-  /** The reset of the test device / syscon-reboot: the same images again, the hart from the start. */
+  /** The reset of the test device / syscon-reboot: devices to power-on state, the same images again (the rest of RAM kept, as QEMU), the hart from the start. */
   private doReset(): void {
     this.resetRequested = false;
+    this.board.restoreState({ ...this.powerOnState, clock: this.board.clock.saveState() });
     this.boot();
   }
 
   /** Host ms until the next timer event (CLINT mtimecmp or Sstc's stimecmp), capped at MAX_IDLE_MS. */
   idleDelayMs(): number {
+    return Math.min(MAX_IDLE_MS, this.nextDeadlineMs());
+  }
+
+  /** Host ms until the next timer event that is still ahead (Infinity: none). */
+  nextDeadlineMs(): number {
     const clock = this.board.clock;
     const now = clock.nowNs();
     // Deadlines already past are lines that are up but not enabled (else wfi would not sleep): not wake-ups.
@@ -235,8 +255,7 @@ export class SystemMachine {
       const ticks = st - this.board.clint.mtime;
       if (ticks > 0n) deadline = Math.min(deadline, now + Number(ticks) * NS_PER_TICK);
     }
-    const ms = (deadline - now) / 1e6;
-    return Math.max(0, Math.min(MAX_IDLE_MS, ms));
+    return Math.max(0, (deadline - now) / 1e6);
   }
 
   /** Sleep (without using the CPU) until a timer deadline or input. */

@@ -12,7 +12,7 @@ import { UART_CLOCK_HZ } from '../hw/uart-16550.js';
 import { FdtNode, fdtNode, u64Cells, writeFdt } from './fdt.js';
 import { VIRTIO_COUNT, VirtIrq, VirtMap, virtioSlot } from './virt-map.js';
 
-export const DEFAULT_RISCV_ISA = 'rv64imafdc_zicsr_zifencei_zba_zbb_zbs';
+export const DEFAULT_RISCV_ISA = 'rv64imafdc_zicntr_zicsr_zifencei_zba_zbb_zbs_sstc';
 
 export interface VirtDtbOptions {
   ramBase?: number;

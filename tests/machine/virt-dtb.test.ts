@@ -31,8 +31,8 @@ test('root, memory and chosen', () => {
 test('cpus: timebase, the ISA, the MMU type and the hart interrupt controller', () => {
   assert.deepEqual(fdtPropCells(node('/cpus'), 'timebase-frequency'), [10000000]);
   const cpu = node('/cpus/cpu@0');
-  assert.deepEqual(fdtPropStrings(cpu, 'riscv,isa'), ['rv64imafdc_zicsr_zifencei_zba_zbb_zbs']);
-  assert.deepEqual(fdtPropStrings(cpu, 'riscv,isa-extensions'), ['i', 'm', 'a', 'f', 'd', 'c', 'zicsr', 'zifencei', 'zba', 'zbb', 'zbs']);
+  assert.deepEqual(fdtPropStrings(cpu, 'riscv,isa'), ['rv64imafdc_zicntr_zicsr_zifencei_zba_zbb_zbs_sstc']);
+  assert.deepEqual(fdtPropStrings(cpu, 'riscv,isa-extensions'), ['i', 'm', 'a', 'f', 'd', 'c', 'zicntr', 'zicsr', 'zifencei', 'zba', 'zbb', 'zbs', 'sstc']);
   assert.deepEqual(fdtPropStrings(cpu, 'mmu-type'), ['riscv,sv48']);
   assert.deepEqual(fdtPropStrings(cpu, 'device_type'), ['cpu']);
   const intc = node('/cpus/cpu@0/interrupt-controller');
@@ -85,7 +85,7 @@ test('dtc accepts the blob and decompiles it', { skip: !haveDtc && 'dtc not inst
     assert.equal(run.stderr, '', 'no dtc warnings');
     const dts = run.stdout;
     assert.match(dts, /compatible = "ns16550a";/);
-    assert.match(dts, /riscv,isa = "rv64imafdc_zicsr_zifencei_zba_zbb_zbs";/);
+    assert.match(dts, /riscv,isa = "rv64imafdc_zicntr_zicsr_zifencei_zba_zbb_zbs_sstc";/);
     assert.match(dts, /bootargs = "console=ttyS0 earlycon";/);
     // And back: the text compiles again without errors.
     const again = spawnSync('dtc', ['-I', 'dts', '-O', 'dtb', '-o', join(dir, 'again.dtb'), '-'], { input: dts });

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The main job, for now: an interactive Debian riscv64 busybox shell running
-# under wemu's Linux user mode. (System emulation, booting Debian's kernel, is
-# issue 5; when it lands this script boots that instead.)
-# Builds wemu and the Debian sysroot first when they are missing.
+# The main job: boot the default guest, Debian's riscv64 Linux kernel under
+# OpenSBI with a busybox initramfs, on wemu's virt machine, with the serial
+# console on this terminal (Ctrl-A X quits, Ctrl-A H helps).
+# Builds wemu and the guest images first when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
-[ -f dist/src/cli/wemu-riscv64.js ] || npm run build
-[ -x build/sysroot/bin/busybox ] || bash scripts/make-sysroot.sh
+[ -f dist/src/cli/wemu-system-riscv64.js ] || npm run build
+[ -f build/system/Image ] || bash scripts/make-system-image.sh
 
-echo "wemu: Debian riscv64 busybox sh in user mode (exit or Ctrl-D to leave)"
-exec bin/wemu-riscv64 -L build/sysroot build/sysroot/bin/busybox sh "$@"
+exec bin/wemu-system-riscv64 -M virt -m 512M \
+  -kernel build/system/Image -initrd build/system/initramfs.cpio.gz \
+  -append "console=ttyS0" -nographic -serial mon:stdio "$@"

@@ -11,6 +11,10 @@
  *          --target-seconds N   (default 6)
  *          --only name,name     (programs to run)
  *          --json FILE          (also write the results as JSON)
+ *          --system / --no-system (the Linux boot of bench/system-boot.ts,
+ *                               for tier auto and the other --tiers: by
+ *                               default when build/system/ has the images;
+ *                               --only lists it as system-boot)
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -19,12 +23,15 @@ import { fileURLToPath } from 'node:url';
 import { benchPrograms, type BenchProgram } from './programs.js';
 import { runQemu, runWemu, tierUnavailable, type Measurement } from './measure.js';
 import { formatTable, type BenchRow } from './report.js';
+import { benchSystemBoot, formatSystemBootTable, systemImagesPresent, type SystemBootRow } from './system-boot.js';
 
 interface Options {
   tiers: string[];
   targetSeconds: number;
   only?: string[];
   json?: string;
+  /** Boot Linux too (bench/system-boot.ts); undefined: when the images exist. */
+  system?: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -43,8 +50,10 @@ function parseOptions(argv: string[]): Options {
       case '--target-seconds': options.targetSeconds = Number(value()); break;
       case '--only': options.only = value().split(','); break;
       case '--json': options.json = value(); break;
+      case '--system': options.system = true; break;
+      case '--no-system': options.system = false; break;
       case '--help':
-        console.log('usage: node dist/bench/run.js [--tiers interp,wasm] [--target-seconds N] [--only sha256,sort] [--json FILE]');
+        console.log('usage: node dist/bench/run.js [--tiers interp,wasm] [--target-seconds N] [--only sha256,sort] [--json FILE] [--system|--no-system]');
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -118,7 +127,7 @@ function benchTier(program: BenchProgram, binary: string, tier: string, qemuFull
   return row;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const programs = benchPrograms.filter((program) => !options.only || options.only.includes(program.name));
   if (!existsSync(wemu)) console.error(`bench: ${wemu} does not exist; wemu rows will show the failure`);
@@ -145,6 +154,14 @@ function main(): void {
     }
   }
   console.log(formatTable(rows));
+  let systemRows: SystemBootRow[] | undefined;
+  // --only without "system-boot" leaves the boot out, unless --system.
+  if (options.system ?? (systemImagesPresent() && (!options.only || options.only.includes('system-boot')))) {
+    if (!systemImagesPresent()) throw new Error('--system: build/system/ lacks the images: run scripts/make-system-image.sh');
+    systemRows = await benchSystemBoot(options.tiers);
+    console.log('');
+    console.log(formatSystemBootTable(systemRows));
+  }
   if (options.json) {
     const document = {
       date: new Date().toISOString(),
@@ -153,10 +170,14 @@ function main(): void {
       cpuModel: cpus()[0]?.model,
       tiers: options.tiers,
       rows,
+      systemBoot: systemRows,
     };
     writeFileSync(options.json, JSON.stringify(document, null, 2) + '\n');
     console.log(`bench: wrote ${options.json}`);
   }
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(`bench: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -22,13 +22,10 @@ work=$repo_root/build/compare-debian-fp
 wemu=${WEMU_COMMAND:-$repo_root/bin/wemu-riscv64}
 
 die() { echo "compare-debian-fp: $*" >&2; exit 2; }
+# shellcheck source=scripts/lib/compare-lib.sh
+. "$repo_root/scripts/lib/compare-lib.sh"
 
-# CI starts on a fresh machine: install the reference emulator if it is missing.
-if ! command -v qemu-riscv64 >/dev/null; then
-  echo "compare-debian-fp: installing qemu-user"
-  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user; } >/dev/null \
-    || die "could not install qemu-user"
-fi
+compare_require_qemu compare-debian-fp
 
 # The programs under test and their library dependencies (make-sysroot.sh
 # resolves the Depends closure of the extra packages it is given).
@@ -76,39 +73,18 @@ run_under() { # emulator, program, args..., with stdin/out set by the caller
 }
 
 failures=0
-printf '%-14s %8s %8s %9s  %s\n' check "qemu rc" "wemu rc" "wemu s" result
-printf '%-14s %8s %8s %9s  %s\n' ----- ------- ------- ------ ------
+compare_print_header 14
 for check in "${checks[@]}"; do
   IFS='|' read -r name program arguments stdin_spec <<<"$check"
   read -r -a argument_words <<<"$arguments"
   stdin=/dev/null
   [ -z "$stdin_spec" ] || stdin=$tests/$stdin_spec
-  declare -A rc=()
-  for emulator in qemu wemu; do
-    start_ns=$(date +%s%N)
-    (cd "$tests" && run_under "$emulator" "$program" "${argument_words[@]}" <"$stdin" \
-       >"$work/$emulator/$name.out" 2>"$work/$emulator/$name.err")
-    rc[$emulator]=$?
-  done
-  wemu_ms=$((($(date +%s%N) - start_ns) / 1000000))
-  result=PASS
-  if [ ! -x "$wemu" ]; then
-    result="FAIL (no $wemu)"
-  elif [ "${rc[qemu]}" != "${rc[wemu]}" ]; then
-    result="FAIL (exit codes differ; stderr in $work/wemu/$name.err)"
-  elif ! cmp -s "$work/qemu/$name.out" "$work/wemu/$name.out"; then
-    result="FAIL ($(cmp "$work/qemu/$name.out" "$work/wemu/$name.out" 2>&1 | head -n 1))"
-  elif [ "${rc[qemu]}" != 0 ]; then
-    result="FAIL (the reference itself failed: $(head -n 1 "$work/qemu/$name.err"))"
-  elif [ ! -s "$work/qemu/$name.out" ]; then
+  compare_run_both "$name" "$tests" "$stdin" "$program" "${argument_words[@]}"
+  compare_judge "$name"
+  if [ "$result" = PASS ] && [ ! -s "$work/qemu/$name.out" ]; then
     result="FAIL (the reference printed nothing: $(head -n 1 "$work/qemu/$name.err"))"
   fi
-  [ "$result" = PASS ] || failures=$((failures + 1))
-  printf '%-14s %8s %8s %5d.%03d  %s\n' "$name" "${rc[qemu]}" "${rc[wemu]}" $((wemu_ms / 1000)) $((wemu_ms % 1000)) "$result"
-  unset rc
+  compare_print_row 14 "$name"
 done
 
-total=${#checks[@]}
-echo "compare-debian-fp: tier $tier: $((total - failures)) passed, $failures failed"
-[ -n "${KEEP_WORK:-}" ] || [ "$failures" -gt 0 ] || rm -rf "$work"
-[ "$failures" -eq 0 ]
+compare_finish "compare-debian-fp: tier $tier" "${#checks[@]}"

@@ -22,13 +22,10 @@ work=$repo_root/build/compare-debian
 wemu=${WEMU_COMMAND:-$repo_root/bin/wemu-riscv64}
 
 die() { echo "compare-debian: $*" >&2; exit 2; }
+# shellcheck source=scripts/lib/compare-lib.sh
+. "$repo_root/scripts/lib/compare-lib.sh"
 
-# CI starts on a fresh machine: install the reference emulator if it is missing.
-if ! command -v qemu-riscv64 >/dev/null; then
-  echo "compare-debian: installing qemu-user"
-  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user; } >/dev/null \
-    || die "could not install qemu-user"
-fi
+compare_require_qemu compare-debian
 command -v node >/dev/null || die "node is needed to generate the input"
 if [ ! -x "$sysroot/usr/bin/busybox" ] || [ ! -x "$sysroot/usr/bin/zstd" ] || [ ! -x "$sysroot/usr/bin/xz" ]; then
   QUIET=1 "$repo_root/scripts/make-sysroot.sh" || die "could not build the sysroot"
@@ -101,8 +98,7 @@ run_under() { # emulator, program, args..., with stdin/out set by the caller
 }
 
 failures=0
-printf '%-17s %8s %8s %9s  %s\n' check "qemu rc" "wemu rc" "wemu s" result
-printf '%-17s %8s %8s %9s  %s\n' ----- ------- ------- ------ ------
+compare_print_header 17
 for check in "${checks[@]}"; do
   IFS='|' read -r name command_line stdin_spec <<<"$check"
   read -r -a command_words <<<"$command_line"
@@ -111,24 +107,8 @@ for check in "${checks[@]}"; do
     @*) stdin=$work/qemu/${stdin_spec#@}.out ;;
     *) stdin=$work/in/$stdin_spec ;;
   esac
-  declare -A rc=()
-  for emulator in qemu wemu; do
-    start_ns=$(date +%s%N)
-    (cd "$work/in" && run_under "$emulator" "${command_words[@]}" <"$stdin" \
-       >"$work/$emulator/$name.out" 2>"$work/$emulator/$name.err")
-    rc[$emulator]=$?
-  done
-  wemu_ms=$((($(date +%s%N) - start_ns) / 1000000))
-  result=PASS
-  if [ ! -x "$wemu" ]; then
-    result="FAIL (no $wemu)"
-  elif [ "${rc[qemu]}" != "${rc[wemu]}" ]; then
-    result="FAIL (exit codes differ; stderr in $work/wemu/$name.err)"
-  elif ! cmp -s "$work/qemu/$name.out" "$work/wemu/$name.out"; then
-    result="FAIL ($(cmp "$work/qemu/$name.out" "$work/wemu/$name.out" 2>&1 | head -n 1))"
-  elif [ "${rc[qemu]}" != 0 ]; then
-    result="FAIL (the reference itself failed: $(head -n 1 "$work/qemu/$name.err"))"
-  fi
+  compare_run_both "$name" "$work/in" "$stdin" "${command_words[@]}"
+  compare_judge "$name"
   # Round trips must give back the original input exactly.
   case "$name" in
     *-decompress)
@@ -136,12 +116,7 @@ for check in "${checks[@]}"; do
         result="FAIL (round trip does not give back input.txt)"
       fi ;;
   esac
-  [ "$result" = PASS ] || failures=$((failures + 1))
-  printf '%-17s %8s %8s %5d.%03d  %s\n' "$name" "${rc[qemu]}" "${rc[wemu]}" $((wemu_ms / 1000)) $((wemu_ms % 1000)) "$result"
-  unset rc
+  compare_print_row 17 "$name"
 done
 
-total=${#checks[@]}
-echo "compare-debian: -accel tcg,$accel: $((total - failures)) passed, $failures failed"
-[ -n "${KEEP_WORK:-}" ] || [ "$failures" -gt 0 ] || rm -rf "$work"
-[ "$failures" -eq 0 ]
+compare_finish "compare-debian: -accel tcg,$accel" "${#checks[@]}"

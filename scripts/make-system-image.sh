@@ -28,58 +28,13 @@ apt_dir=$repo_root/build/apt
 
 die() { echo "make-system-image: $*" >&2; exit 1; }
 say() { [ -n "${QUIET:-}" ] || echo "make-system-image: $*"; }
+# shellcheck source=scripts/lib/debian-apt.sh
+. "$repo_root/scripts/lib/debian-apt.sh"
 
-# First non-security mirror URI of the host's apt sources (deb822 or one-line).
-find_mirror() {
-  local uri=""
-  if compgen -G "/etc/apt/sources.list.d/*.sources" >/dev/null; then
-    uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' /etc/apt/sources.list.d/*.sources \
-          | grep -v -- '-security' | head -n 1 || true)
-  fi
-  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-    uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' \
-          /etc/apt/sources.list | grep -v -- '-security' | head -n 1 || true)
-  fi
-  [ -n "$uri" ] || die "no Debian mirror found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"
-  echo "$uri"
-}
-
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -f "$keyring" ] || die "missing $keyring (install debian-archive-keyring)"
-for tool in apt-get apt-cache dpkg-deb gzip node; do
-  command -v "$tool" >/dev/null || die "missing $tool"
-done
-
-mirror=$(find_mirror)
-mkdir -p "$apt_dir"/{lists/partial,cache/archives/partial,sources.d,prefs.d,trusted.d,conf.d,debs} "$out"
-touch "$apt_dir/status"
-
-cat > "$apt_dir/sources.list" <<SOURCES
-deb [signed-by=$keyring] $mirror $suite main
-SOURCES
-
-cat > "$apt_dir/apt.conf" <<CONF
-Dir::State "$apt_dir";
-Dir::State::Lists "$apt_dir/lists";
-Dir::State::status "$apt_dir/status";
-Dir::Cache "$apt_dir/cache";
-Dir::Etc::SourceList "$apt_dir/sources.list";
-Dir::Etc::SourceParts "$apt_dir/sources.d";
-Dir::Etc::Preferences "$apt_dir/preferences";
-Dir::Etc::PreferencesParts "$apt_dir/prefs.d";
-Dir::Etc::TrustedParts "$apt_dir/trusted.d";
-APT::Architecture "riscv64";
-APT::Architectures { "riscv64"; };
-APT::Install-Recommends "false";
-APT::Sandbox::User "root";
-Acquire::Languages "none";
-CONF
-export APT_CONFIG=$apt_dir/apt.conf
-
-if [ -z "$(find "$apt_dir/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 -print -quit)" ]; then
-  say "updating package index for $suite/riscv64"
-  apt-get -q update >"$apt_dir/update.log" 2>&1 || { cat "$apt_dir/update.log" >&2; die "apt-get update failed"; }
-fi
+debian_apt_require apt-get apt-cache dpkg-deb gzip node
+debian_apt_configure "$apt_dir" "$suite"
+mkdir -p "$out"
+debian_apt_update_index "$apt_dir" "$suite"
 
 # linux-image-riscv64 is a metapackage: its first linux-image-* dependency is
 # the versioned package that holds the kernel.
@@ -88,31 +43,18 @@ kernel_pkg=$(apt-cache depends linux-image-riscv64 2>/dev/null \
 [ -n "$kernel_pkg" ] || die "cannot resolve linux-image-riscv64 to a kernel package"
 wanted=("$kernel_pkg" opensbi busybox-static)
 
-# Download only what is not here yet (apt-get download names files name_version_arch.deb).
+# Download only what is not here yet (a .deb of that exact version).
 declare -A deb_of
 missing=()
 while read -r pkg version; do
-  file_version=${version//:/%3a}
-  found=""
-  for arch in riscv64 all; do
-    f="$apt_dir/debs/${pkg}_${file_version}_${arch}.deb"
-    [ -f "$f" ] && found=$f
-  done
-  if [ -n "$found" ]; then deb_of[$pkg]=$found; else missing+=("$pkg"); fi
-done < <(apt-cache show --no-all-versions "${wanted[@]}" \
-           | awk '/^Package:/ { name = $2 } /^Version:/ { print name, $2 }')
+  if deb=$(debian_apt_deb_file "$apt_dir" "$pkg" "$version"); then deb_of[$pkg]=$deb; else missing+=("$pkg"); fi
+done < <(debian_apt_versions "${wanted[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
   say "downloading ${missing[*]}"
-  (cd "$apt_dir/debs" && apt-get -q download "${missing[@]}" >"$apt_dir/download-system.log" 2>&1) \
-    || { cat "$apt_dir/download-system.log" >&2; die "apt-get download failed"; }
+  debian_apt_download "$apt_dir" download-system.log "${missing[@]}"
   while read -r pkg version; do
-    file_version=${version//:/%3a}
-    for arch in riscv64 all; do
-      f="$apt_dir/debs/${pkg}_${file_version}_${arch}.deb"
-      [ -f "$f" ] && deb_of[$pkg]=$f
-    done
-  done < <(apt-cache show --no-all-versions "${wanted[@]}" \
-             | awk '/^Package:/ { name = $2 } /^Version:/ { print name, $2 }')
+    if deb=$(debian_apt_deb_file "$apt_dir" "$pkg" "$version"); then deb_of[$pkg]=$deb; fi
+  done < <(debian_apt_versions "${wanted[@]}")
 fi
 for pkg in "${wanted[@]}"; do
   [ -n "${deb_of[$pkg]:-}" ] || die "no .deb for $pkg"

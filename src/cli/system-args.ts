@@ -4,11 +4,10 @@
 // rather than ignored.
 
 import { logItemNames, parseLogMask } from '../exec/log.js';
-import { TierKind, TierOptions } from '../user/tier-choice.js';
+import { TierOptions } from '../user/tier-choice.js';
+import { parseAccel, positiveInt, UsageError } from './accel-options.js';
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export interface SystemCliOptions {
   help: boolean;
@@ -78,11 +77,11 @@ const KNOWN_UNSUPPORTED = new Map<string, string>([
   ['-snapshot', 'there are no disks'],
 ]);
 
-function positiveInt(text: string, what: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be a positive integer, not '${text}'`);
-  const n = Number(text);
-  if (n <= 0 || !Number.isSafeInteger(n)) throw new UsageError(`${what} must be a positive integer, not '${text}'`);
-  return n;
+/** -accel tcg,thread=single: the system emulator's one extra -accel property (one hart, one thread). */
+function acceptThread(key: string, value: string): boolean {
+  if (key !== 'thread') return false;
+  if (value !== 'single') throw new UsageError('only -accel tcg,thread=single');
+  return true;
 }
 
 /** A size as QEMU's -m takes it: a number with an optional K/M/G/T suffix (B for bytes); plain numbers are MiB. */
@@ -123,27 +122,6 @@ function parseSmp(text: string): void {
 
 function parseSerial(text: string): void {
   if (text !== 'mon:stdio' && text !== 'stdio') throw new UsageError(`unsupported -serial '${text}' (only mon:stdio / stdio)`);
-}
-
-function parseAccel(text: string, opts: SystemCliOptions): void {
-  const [accel, ...props] = text.split(',');
-  if (accel !== 'tcg') throw new UsageError(`unsupported accelerator '${accel}' (only tcg)`);
-  for (const prop of props) {
-    const eq = prop.indexOf('=');
-    if (eq < 0) throw new UsageError(`-accel property '${prop}' needs a value`);
-    const key = prop.slice(0, eq), value = prop.slice(eq + 1);
-    switch (key) {
-      case 'tb-size': opts.tbSizeMiB = positiveInt(value, 'tb-size'); break;
-      case 'tier':
-        if (value !== 'interp' && value !== 'wasm' && value !== 'auto') throw new UsageError(`tier must be interp, wasm or auto, not '${value}'`);
-        opts.tier.kind = value as TierKind;
-        break;
-      case 'thresh': opts.tier.threshold = positiveInt(value, 'thresh'); break;
-      case 'max-instances': opts.tier.maxInstances = positiveInt(value, 'max-instances'); break;
-      case 'thread': if (value !== 'single') throw new UsageError('only -accel tcg,thread=single'); break;
-      default: throw new UsageError(`unknown -accel property '${key}' (known: tb-size, tier, thresh, max-instances)`);
-    }
-  }
 }
 
 function parseLogItems(text: string, opts: SystemCliOptions): void {
@@ -190,7 +168,7 @@ export function parseSystemCommandLine(args: readonly string[]): SystemCliOption
       case '-no-reboot': opts.noReboot = true; break;
       case '-serial': parseSerial(value); break;
       case '-display': if (value !== 'none') throw new UsageError(`unsupported -display '${value}' (only none)`); break;
-      case '-accel': parseAccel(value, opts); break;
+      case '-accel': parseAccel(value, opts, acceptThread); break;
       case '-d': parseLogItems(value, opts); break;
       case '-D': opts.logFile = value; break;
       default: {

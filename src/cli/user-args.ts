@@ -3,11 +3,10 @@
 // program belongs to the guest, even if it looks like an option).
 
 import { logItemNames, parseLogMask } from '../exec/log.js';
-import { TierKind, TierOptions } from '../user/tier-choice.js';
+import { TierOptions } from '../user/tier-choice.js';
+import { parseAccel, UsageError } from './accel-options.js';
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export interface CliOptions {
   help: boolean;
@@ -52,13 +51,6 @@ The guest's environment is the host's, modified by -E and -U.
 /** Options that take a value. */
 const WITH_VALUE = new Set(['-L', '-E', '-U', '-0', '-accel', '-d', '-D']);
 
-function positiveInt(text: string, what: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be a positive integer, not '${text}'`);
-  const n = Number(text);
-  if (n <= 0 || !Number.isSafeInteger(n)) throw new UsageError(`${what} must be a positive integer, not '${text}'`);
-  return n;
-}
-
 /** Split a getsubopt-style list: commas separate entries, but an entry without '=' continues the previous value. */
 function splitAssignments(text: string): string[] {
   const out: string[] = [];
@@ -67,26 +59,6 @@ function splitAssignments(text: string): string[] {
     else out.push(part);
   }
   return out;
-}
-
-function parseAccel(text: string, opts: CliOptions): void {
-  const [accel, ...props] = text.split(',');
-  if (accel !== 'tcg') throw new UsageError(`unsupported accelerator '${accel}' (only tcg)`);
-  for (const prop of props) {
-    const eq = prop.indexOf('=');
-    if (eq < 0) throw new UsageError(`-accel property '${prop}' needs a value`);
-    const key = prop.slice(0, eq), value = prop.slice(eq + 1);
-    switch (key) {
-      case 'tb-size': opts.tbSizeMiB = positiveInt(value, 'tb-size'); break;
-      case 'tier':
-        if (value !== 'interp' && value !== 'wasm' && value !== 'auto') throw new UsageError(`tier must be interp, wasm or auto, not '${value}'`);
-        opts.tier.kind = value as TierKind;
-        break;
-      case 'thresh': opts.tier.threshold = positiveInt(value, 'thresh'); break;
-      case 'max-instances': opts.tier.maxInstances = positiveInt(value, 'max-instances'); break;
-      default: throw new UsageError(`unknown -accel property '${key}' (known: tb-size, tier, thresh, max-instances)`);
-    }
-  }
 }
 
 function parseLogItems(text: string, opts: CliOptions): void {

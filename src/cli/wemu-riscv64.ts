@@ -2,51 +2,17 @@
 // Exit status: the guest's; 128+N (by really dying of signal N) when a
 // signal killed the guest; 1 for usage errors and programs that cannot load.
 
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { logItemNames } from '../exec/log.js';
 import { ProgramError } from '../user/program-setup.js';
 import { TierUnavailableError } from '../user/tier-choice.js';
 import { signalDescription } from '../user/signals.js';
 import { UserMode, UserModeResult } from '../user/user-mode.js';
+import { openLog, packageVersion, writeAll } from './cli-io.js';
 import { CliOptions, guestEnvironment, parseCommandLine, USAGE, UsageError } from './user-args.js';
 
 const NAME = 'wemu-riscv64';
-
-function writeAll(fd: number, text: string): void {
-  const data = Buffer.from(text, 'utf8');
-  let done = 0;
-  while (done < data.length) {
-    try {
-      done += fs.writeSync(fd, data, done);
-    } catch (e) {
-      if ((e as { code?: string }).code === 'EAGAIN') continue;
-      return; // the log or stderr went away: nothing sensible left to do with the text
-    }
-  }
-}
-
-function version(): string {
-  try {
-    const pkg = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json');
-    return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-function openLog(opts: CliOptions): (text: string) => void {
-  if (opts.logFile === null) return (text) => writeAll(2, text);
-  let fd: number;
-  try {
-    fd = fs.openSync(opts.logFile, 'w');
-  } catch (e) {
-    throw new UsageError(`cannot open log file '${opts.logFile}': ${(e as Error).message}`);
-  }
-  return (text) => writeAll(fd, text);
-}
 
 /** Die of the guest's signal, so the shell sees 128+N, as with qemu. */
 function dieOfSignal(result: UserModeResult): never {
@@ -80,7 +46,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
     return 0;
   }
   if (opts.version) {
-    writeAll(1, `${NAME} version ${version()}\n`);
+    writeAll(1, `${NAME} version ${packageVersion()}\n`);
     return 0;
   }
   if (opts.logHelp) {
@@ -92,7 +58,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
   let um: UserMode;
   const program = opts.program!;
   try {
-    log = openLog(opts);
+    log = openLog(opts.logFile);
     um = new UserMode({
       program,
       argv: [opts.argv0 ?? program, ...opts.programArgs],

@@ -5,46 +5,20 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { logItemNames } from '../exec/log.js';
 import { CharBackend } from '../hw/device.js';
 import { BootImages } from '../machine/boot.js';
 import { NodeConsole } from '../machine/node-console.js';
 import { SystemMachine } from '../machine/system-loop.js';
 import { TierUnavailableError } from '../user/tier-choice.js';
+import { openLog, packageRoot, packageVersion, writeAll } from './cli-io.js';
 import { parseSystemCommandLine, SystemCliOptions, SYSTEM_USAGE, UsageError } from './system-args.js';
 
 const NAME = 'wemu-system-riscv64';
 
-function writeAll(fd: number, text: string): void {
-  const data = Buffer.from(text, 'utf8');
-  let done = 0;
-  while (done < data.length) {
-    try {
-      done += fs.writeSync(fd, data, done);
-    } catch (e) {
-      if ((e as { code?: string }).code === 'EAGAIN') continue;
-      return;
-    }
-  }
-}
-
-function repoRoot(): string {
-  // dist/src/cli/ -> the package root.
-  return path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-}
-
-function version(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** The default -bios: build/system/fw_dynamic.bin in the current directory, else in the package. */
 export function defaultBios(): string | null {
-  for (const dir of [process.cwd(), repoRoot()]) {
+  for (const dir of [process.cwd(), packageRoot()]) {
     const p = path.join(dir, 'build', 'system', 'fw_dynamic.bin');
     if (fs.existsSync(p)) return p;
   }
@@ -85,17 +59,6 @@ function loadImages(opts: SystemCliOptions): BootImages {
   return images;
 }
 
-function openLog(opts: SystemCliOptions): (text: string) => void {
-  if (opts.logFile === null) return (text) => writeAll(2, text);
-  let fd: number;
-  try {
-    fd = fs.openSync(opts.logFile, 'w');
-  } catch (e) {
-    throw new UsageError(`cannot open log file '${opts.logFile}': ${(e as Error).message}`);
-  }
-  return (text) => writeAll(fd, text);
-}
-
 export interface SystemCliIo {
   console?: CharBackend;
   stderr?: (text: string) => void;
@@ -118,7 +81,7 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
     return 0;
   }
   if (opts.version) {
-    writeAll(1, `${NAME} version ${version()}\n`);
+    writeAll(1, `${NAME} version ${packageVersion()}\n`);
     return 0;
   }
   if (opts.logHelp) {
@@ -131,7 +94,7 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
   let nodeConsole: NodeConsole | null = null;
   try {
     const images = loadImages(opts);
-    log = openLog(opts);
+    log = openLog(opts.logFile);
     let quit = (): void => {};
     const console = io.console ?? (nodeConsole = new NodeConsole(() => quit()));
     machine = new SystemMachine({

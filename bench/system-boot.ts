@@ -1,0 +1,229 @@
+/**
+ * Boot time of the Linux system image (build/system/, from
+ * scripts/make-system-image.sh): seconds from start to the first kernel line
+ * ("Linux version") and to the BusyBox prompt's first appearance, under
+ * bin/wemu-system-riscv64 (tier=auto, plus the other tiers asked for) and
+ * under qemu-system-riscv64 on the same images, in the same run, one boot at
+ * a time. wemu powers off after the prompt (`poweroff -f`) so its
+ * `-d tb-stats` counters (guest instructions, idle time, Wasm compile time)
+ * are printed to a log file at exit; qemu is killed once its prompt shows.
+ *
+ * Standalone: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--json FILE]
+ * Also part of `npm run bench` (bench/run.ts) when the images exist.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// dist/bench/ -> the repository root
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const systemImageDir = join(repoRoot, 'build', 'system');
+const IMAGES = ['fw_dynamic.bin', 'Image', 'initramfs.cpio.gz'];
+const PROMPT = '~ # ';
+const KERNEL_LINE = 'Linux version';
+const BOOT_TIMEOUT_MS = 900_000;
+const EXIT_TIMEOUT_MS = 60_000;
+
+export function systemImagesPresent(): boolean {
+  return IMAGES.every((f) => existsSync(join(systemImageDir, f)));
+}
+
+export interface SystemBootRow {
+  /** 'qemu' or the wemu tier. */
+  emulator: string;
+  kernelSeconds?: number;
+  promptSeconds?: number;
+  /** wemu prompt time / qemu prompt time. */
+  ratio?: number;
+  instructions?: number;
+  /** wemu's own run time to exit, its idle part (wfi), and MIPS over the busy part. */
+  runSeconds?: number;
+  idleSeconds?: number;
+  busyMips?: number;
+  wasmCompileSeconds?: number;
+  /** Share of TB entries that ran Wasm code (the rest ran in the interpreter). */
+  wasmExecShare?: number;
+  note?: string;
+}
+
+interface BootTimes {
+  kernelSeconds?: number;
+  promptSeconds?: number;
+  exitCode: number | null;
+  note?: string;
+}
+
+/**
+ * Start `command`, time the first KERNEL_LINE and PROMPT on its stdout; after
+ * the prompt either type `poweroff -f` and wait for the exit, or kill it.
+ */
+function timeBoot(command: string, args: string[], afterPrompt: 'poweroff' | 'kill', env?: NodeJS.ProcessEnv): Promise<BootTimes> {
+  return new Promise((resolvePromise) => {
+    const start = process.hrtime.bigint();
+    const elapsed = () => Number(process.hrtime.bigint() - start) / 1e9;
+    const times: BootTimes = { exitCode: null };
+    let out = '';
+    let err = '';
+    let finished = false;
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+    const finish = (note?: string) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (note) times.note = note;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      resolvePromise(times);
+    };
+    const timer = setTimeout(() => finish(times.promptSeconds === undefined
+      ? `no prompt within ${BOOT_TIMEOUT_MS / 1000} s` : `no exit within ${EXIT_TIMEOUT_MS / 1000} s of poweroff`), BOOT_TIMEOUT_MS);
+    child.on('error', (e) => finish(`could not run ${command}: ${e.message}`));
+    child.stderr.on('data', (b: Buffer) => { err += b.toString('latin1'); });
+    child.stdout.on('data', (b: Buffer) => {
+      if (times.promptSeconds !== undefined) return;
+      // Keep only a tail: the markers are short.
+      out = (out + b.toString('latin1')).slice(-4096);
+      if (times.kernelSeconds === undefined && out.includes(KERNEL_LINE)) times.kernelSeconds = elapsed();
+      if (out.includes(PROMPT)) {
+        times.promptSeconds = elapsed();
+        if (afterPrompt === 'kill') { finish(); return; }
+        child.stdin.write('poweroff -f\n');
+        clearTimeout(timer);
+        setTimeout(() => finish(`no exit within ${EXIT_TIMEOUT_MS / 1000} s of poweroff`), EXIT_TIMEOUT_MS).unref();
+      }
+    });
+    child.stdin.on('error', () => {});
+    child.on('exit', (code, signal) => {
+      times.exitCode = code;
+      const first = err.trim().split('\n').find((l) => l.trim().length > 0) ?? '';
+      if (times.promptSeconds === undefined) finish(`exited (${code ?? signal}) before the prompt${first ? `: ${first.slice(0, 80)}` : ''}`);
+      else if (afterPrompt === 'poweroff' && code !== 0) finish(`exit ${code ?? signal} after poweroff`);
+      else finish();
+    });
+  });
+}
+
+const num = (text: string, re: RegExp): number | undefined => {
+  const m = re.exec(text);
+  return m ? Number(m[1]) : undefined;
+};
+
+async function bootWemu(tier: string): Promise<SystemBootRow> {
+  const row: SystemBootRow = { emulator: `wemu ${tier}` };
+  const logDir = mkdtempSync(join(tmpdir(), 'wemu-boot-bench-'));
+  const logFile = join(logDir, 'stats.log');
+  try {
+    const wemu = process.env.WEMU_SYSTEM_COMMAND ?? join(repoRoot, 'bin', 'wemu-system-riscv64');
+    const t = await timeBoot(process.execPath, [
+      wemu, '-M', 'virt', '-m', '256M',
+      '-bios', join(systemImageDir, 'fw_dynamic.bin'), '-kernel', join(systemImageDir, 'Image'),
+      '-initrd', join(systemImageDir, 'initramfs.cpio.gz'), '-append', 'console=ttyS0', '-nographic',
+      '-accel', `tcg,tier=${tier}`, '-d', 'tb-stats', '-D', logFile,
+    ], 'poweroff', { ...process.env, WEMU_STATS: '1' });
+    row.kernelSeconds = t.kernelSeconds;
+    row.promptSeconds = t.promptSeconds;
+    if (t.note) row.note = t.note;
+    let log = '';
+    try { log = readFileSync(logFile, 'latin1'); } catch { /* no stats */ }
+    // "...: poweroff status 0: N guest instructions in S s (I s idle, M MIPS busy)"
+    row.instructions = num(log, /^guest instructions:\s*(\d+)/m) ?? num(log, /(\d+) guest instructions in/);
+    row.runSeconds = num(log, /guest instructions in ([\d.]+) s/);
+    row.idleSeconds = num(log, /\(([\d.]+) s idle/);
+    row.busyMips = num(log, /([\d.]+) MIPS busy/);
+    const compileMs = num(log, /^wasm compile ms:\s*([\d.]+)/m);
+    if (compileMs !== undefined) row.wasmCompileSeconds = compileMs / 1000;
+    const entries = num(log, /^TB entries from the loop:\s*(\d+)/m);
+    const wasmExecs = num(log, /^wasm TB executions:\s*(\d+)/m);
+    if (entries && wasmExecs !== undefined) row.wasmExecShare = wasmExecs / entries;
+    if (row.instructions === undefined && !row.note) row.note = 'no stats in the -d tb-stats log';
+    return row;
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+async function bootQemu(): Promise<SystemBootRow> {
+  const t = await timeBoot(process.env.QEMU_SYSTEM_RISCV64 ?? 'qemu-system-riscv64', [
+    '-M', 'virt', '-m', '256M', '-bios', join(systemImageDir, 'fw_dynamic.bin'),
+    '-kernel', join(systemImageDir, 'Image'), '-initrd', join(systemImageDir, 'initramfs.cpio.gz'),
+    '-append', 'console=ttyS0', '-nographic',
+  ], 'kill');
+  return { emulator: 'qemu', kernelSeconds: t.kernelSeconds, promptSeconds: t.promptSeconds, note: t.note };
+}
+
+/** wemu's tiers to boot: auto always, then the others of `tiers` (e.g. interp). */
+export function systemBootTiers(tiers: string[]): string[] {
+  return ['auto', ...tiers.filter((t) => t !== 'auto')].filter((t, i, all) => all.indexOf(t) === i);
+}
+
+export async function benchSystemBoot(tiers: string[], withQemu = true, log: (s: string) => void = (s) => console.error(s)): Promise<SystemBootRow[]> {
+  const rows: SystemBootRow[] = [];
+  let qemu: SystemBootRow | undefined;
+  if (withQemu) {
+    qemu = await bootQemu();
+    rows.push(qemu);
+    log(`bench: system boot / qemu done`);
+  }
+  for (const tier of systemBootTiers(tiers)) {
+    const row = await bootWemu(tier);
+    if (row.promptSeconds !== undefined && qemu?.promptSeconds) row.ratio = row.promptSeconds / qemu.promptSeconds;
+    rows.push(row);
+    log(`bench: system boot / wemu ${tier} done`);
+  }
+  return rows;
+}
+
+function cell(value: number | undefined, digits: number, suffix = ''): string {
+  return value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(digits)}${suffix}`;
+}
+
+export function formatSystemBootTable(rows: SystemBootRow[]): string {
+  const header = ['Linux boot', 'to kernel s', 'to prompt s', 'prompt / qemu', 'guest insns', 'run s', 'idle s', 'MIPS busy', 'wasm compile s', 'wasm TB share', 'note'];
+  const lines = rows.map((r) => [
+    r.emulator,
+    cell(r.kernelSeconds, 2),
+    cell(r.promptSeconds, 2),
+    cell(r.ratio, 2, 'x'),
+    r.instructions === undefined ? '-' : r.instructions.toLocaleString('en-US'),
+    cell(r.runSeconds, 2),
+    cell(r.idleSeconds, 2),
+    cell(r.busyMips, 1),
+    r.wasmCompileSeconds === undefined ? '-'
+      : `${r.wasmCompileSeconds.toFixed(2)}${r.runSeconds && r.idleSeconds !== undefined ? ` (${(100 * r.wasmCompileSeconds / Math.max(1e-9, r.runSeconds - r.idleSeconds)).toFixed(0)}% busy)` : ''}`,
+    r.wasmExecShare === undefined ? '-' : `${(100 * r.wasmExecShare).toFixed(1)}%`,
+    r.note ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (l: string[]) => l.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd();
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(fmt)].join('\n');
+}
+
+async function main(): Promise<void> {
+  let tiers = (process.env.WEMU_BENCH_TIERS ?? 'auto').split(',');
+  let withQemu = true;
+  let json: string | undefined;
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    switch (argv[i]) {
+      case '--tiers': tiers = (argv[++i] ?? '').split(','); break;
+      case '--no-qemu': withQemu = false; break;
+      case '--json': json = argv[++i]; break;
+      case '--help':
+        console.log('usage: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--json FILE]');
+        return;
+      default: throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  if (!systemImagesPresent()) throw new Error(`${systemImageDir} lacks ${IMAGES.join(', ')}: run scripts/make-system-image.sh`);
+  const rows = await benchSystemBoot(tiers.map((t) => t.trim()).filter((t) => t.length > 0), withQemu);
+  console.log(formatSystemBootTable(rows));
+  if (json) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e: unknown) => {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exit(1);
+  });
+}

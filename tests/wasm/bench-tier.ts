@@ -16,7 +16,7 @@ import { InterpTier } from '../../src/backend/interp/interp-tier.js';
 import { WasmTier } from '../../src/backend/wasm/wasm-tier.js';
 import { Rng } from '../ir/op-cases.js';
 import { randomTb } from './ir-fuzz.js';
-import { G_PC, gR, newTb, writeReg } from './test-ir.js';
+import { G_PC, gR, newTb, writeReg } from './ir-fixtures.js';
 import { unusedSlowPath } from './wasm-harness.js';
 
 const PAGE = 0x4000_0000n, HOST = GUEST_BASE + 0x20000;

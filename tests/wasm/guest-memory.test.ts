@@ -14,7 +14,7 @@ import { MemorySlowPath } from '../../src/memory/softmmu-api.js';
 import { PAGE_MASK_LO, tlbEntryOffset, TlbEntry } from '../../src/memory/tlb-layout.js';
 import { Type } from '../../src/ir/types.js';
 import { compileTbs, tbInput } from './wasm-harness.js';
-import { gR, G_W7, newTb, readCpu64, readReg, writeReg } from './test-ir.js';
+import { gR, G_W7, newTb, readCpu64, readReg, writeReg } from './ir-fixtures.js';
 
 const VADDR = 0x7654_3000n; // a guest page
 const VADDR_HI = 0x12n << 32n; // and one above 4 GiB, to check the high tag word

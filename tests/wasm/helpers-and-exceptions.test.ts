@@ -12,7 +12,7 @@ import { Type } from '../../src/ir/types.js';
 import { Cpu, CPU_BASE } from '../../src/memory/layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
 import { compileTbs, tbInput } from './wasm-harness.js';
-import { gR, G_W7, newTb, readCpu64, readReg, writeReg } from './test-ir.js';
+import { gR, G_W7, newTb, readCpu64, readReg, writeReg } from './ir-fixtures.js';
 
 function setup(): { mem: LinearMemory; helpers: HelperTable; seen: bigint[][]; ids: { mix: number; raise: number } } {
   const mem = new LinearMemory();

@@ -19,7 +19,7 @@ import { InterpTier } from '../../src/backend/interp/interp-tier.js';
 import { WasmTier } from '../../src/backend/wasm/wasm-tier.js';
 import { CodegenOptions } from '../../src/backend/wasm/codegen.js';
 import { constChoices, Rng } from '../ir/op-cases.js';
-import { G_PC, G_W7, gR, newTb, regOffset } from './test-ir.js';
+import { G_PC, G_W7, gR, newTb, regOffset } from './ir-fixtures.js';
 import { unusedSlowPath } from './wasm-harness.js';
 
 const PAGE_VADDR = 0x4000_0000n;

@@ -12,7 +12,7 @@ import { MemOp } from '../../src/memory/memop.js';
 import { constChoices } from '../ir/op-cases.js';
 import { buildModule } from '../../src/backend/wasm/module-builder.js';
 import { tbInput } from './wasm-harness.js';
-import { newTb } from './test-ir.js';
+import { newTb } from './ir-fixtures.js';
 
 test('every op compiles to valid Wasm', () => {
   const helpers = new HelperTable();

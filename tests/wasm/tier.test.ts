@@ -15,7 +15,7 @@ import { LinearMemory } from '../../src/memory/linear-memory.js';
 import { WasmTier } from '../../src/backend/wasm/wasm-tier.js';
 import { createTiering } from '../../src/backend/wasm/tiering.js';
 import { unusedSlowPath } from './wasm-harness.js';
-import { G_PC, gR, newTb, readCpu64, readReg, writeReg } from './test-ir.js';
+import { G_PC, gR, newTb, readCpu64, readReg, writeReg } from './ir-fixtures.js';
 
 const A_PC = 0x1000, B_PC = 0x1010, C_PC = 0x3000, DONE_PC = 0x2000n;
 const DONE = ExitCode.TargetBase;

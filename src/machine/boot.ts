@@ -71,8 +71,15 @@ export function parseLinuxImageHeader(image: Uint8Array): LinuxImageHeader | nul
 export interface ElfSegment { paddr: number; data: Uint8Array; memSize: number }
 export interface ElfImage { entry: number; segments: ElfSegment[] }
 
-/** PT_LOAD segments of a little-endian ELF64 RISC-V file, or null if `file` is not ELF. */
-export function parseElf64(file: Uint8Array): ElfImage | null {
+/** Maps an ELF load address (and the entry) to the guest physical address it goes to. */
+export type ElfAddressTranslator = (addr: bigint) => bigint;
+
+/**
+ * PT_LOAD segments of a little-endian ELF64 RISC-V file, or null if `file` is
+ * not ELF. Addresses are translated in BigInt before they become numbers, so
+ * 64-bit virtual link addresses stay exact.
+ */
+export function parseElf64(file: Uint8Array, translate: ElfAddressTranslator = (addr) => addr): ElfImage | null {
   if (file.length < 64 || file[0] !== 0x7f || ascii(file, 1, 3) !== 'ELF') return null;
   if (file[4] !== 2 || file[5] !== 1) throw new Error('only little-endian ELF64 images can be loaded');
   const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
@@ -85,13 +92,13 @@ export function parseElf64(file: Uint8Array): ElfImage | null {
     const ph = phoff + i * phentsize;
     if (dv.getUint32(ph, true) !== 1) continue; // PT_LOAD
     const offset = Number(dv.getBigUint64(ph + 8, true));
-    const paddr = Number(dv.getBigUint64(ph + 24, true));
+    const paddr = Number(translate(dv.getBigUint64(ph + 24, true)));
     const fileSize = Number(dv.getBigUint64(ph + 32, true));
     const memSize = Number(dv.getBigUint64(ph + 40, true));
     if (offset + fileSize > file.length) throw new Error('ELF segment runs past the end of the file');
     segments.push({ paddr, data: file.subarray(offset, offset + fileSize), memSize });
   }
-  return { entry: Number(dv.getBigUint64(24, true)), segments };
+  return { entry: Number(translate(dv.getBigUint64(24, true))), segments };
 }
 
 export interface BootImages {
@@ -129,9 +136,21 @@ export interface BootInfo {
   fwDynamicInfo: number | null;
 }
 
-/** Load an image: ELF at its load addresses, raw at `rawAt`. Returns its extent and entry. */
-function loadImage(phys: PhysicalMemoryMap, what: string, image: Uint8Array, rawAt: number): { range: Range; entry: number } {
-  const elf = parseElf64(image);
+/**
+ * Where an ELF kernel goes, as QEMU's virt board decides: the low 31 bits of
+ * each address on top of the RAM base. A kernel linked at its physical
+ * address (0x80200000) stays where it is; a vmlinux linked at its virtual
+ * address (0xffffffff80000000 and up) lands at the start of RAM.
+ */
+function kernelAddressTranslator(ramBase: number): ElfAddressTranslator {
+  return (addr) => (addr & 0x7fffffffn) + BigInt(ramBase);
+}
+
+/** Load an image: ELF at its (translated) load addresses, raw at `rawAt`. Returns its extent and entry. */
+function loadImage(
+  phys: PhysicalMemoryMap, what: string, image: Uint8Array, rawAt: number, translate?: ElfAddressTranslator,
+): { range: Range; entry: number } {
+  const elf = parseElf64(image, translate);
   if (elf === null) {
     phys.writePhys(rawAt, image);
     return { range: { start: rawAt, end: rawAt + image.length }, entry: rawAt };
@@ -139,7 +158,7 @@ function loadImage(phys: PhysicalMemoryMap, what: string, image: Uint8Array, raw
   let start = Infinity, end = 0;
   for (const seg of elf.segments) {
     if (phys.findRam(seg.paddr) === null) {
-      throw new Error(`${what}: ELF segment at 0x${seg.paddr.toString(16)} is not in RAM (virtual-address ELF kernels are not supported; use the Image)`);
+      throw new Error(`${what}: ELF segment at 0x${seg.paddr.toString(16)} is not in RAM`);
     }
     phys.writePhys(seg.paddr, seg.data);
     if (seg.memSize > seg.data.length) phys.writePhys(seg.paddr + seg.data.length, new Uint8Array(seg.memSize - seg.data.length));
@@ -178,7 +197,7 @@ export function bootVirt(phys: PhysicalMemoryMap, images: BootImages, o: BootOpt
     const header = parseLinuxImageHeader(images.kernel);
     let at = align(bios ? bios.end : ramBase, KERNEL_ALIGN);
     if (header && header.textOffset > 0) at = Math.max(at, align(ramBase + header.textOffset, KERNEL_ALIGN));
-    const r = loadImage(phys, '-kernel', images.kernel, at);
+    const r = loadImage(phys, '-kernel', images.kernel, at, kernelAddressTranslator(ramBase));
     // The Image header's image_size covers the kernel's bss too: nothing else may go there.
     kernel = { start: r.range.start, end: Math.max(r.range.end, header ? r.range.start + header.imageSize : 0) };
     kernelEntry = r.entry;

@@ -33,7 +33,7 @@ function fakeImage(length: number, textOffset = 0x200000, imageSize = length): U
 }
 
 /** A minimal ELF64 RISC-V file with one PT_LOAD of `body` at paddr and the given entry. */
-function fakeElf(paddr: number, entry: number, body: Uint8Array, memSize = body.length): Uint8Array {
+function fakeElf(paddr: number | bigint, entry: number | bigint, body: Uint8Array, memSize = body.length): Uint8Array {
   const f = new Uint8Array(0x78 + body.length);
   const dv = new DataView(f.buffer);
   f.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
@@ -152,4 +152,18 @@ test('a user DTB is placed as given', () => {
   const dtb = new Uint8Array([0xd0, 0x0d, 0xfe, 0xed, 1, 2, 3, 4]);
   const info = bootVirt(phys, { bios: new Uint8Array(16), dtb }, { ramSize: 32 * MiB });
   assert.deepEqual(phys.readPhys(info.a1, 8), dtb);
+});
+
+test('an ELF kernel linked at virtual addresses lands in RAM as QEMU puts it (low 31 bits on the RAM base)', () => {
+  const phys = makeRam(32 * MiB);
+  const body = new Uint8Array(0x100).fill(0x13);
+  const vmlinux = fakeElf(0xffff_ffff_8000_0000n, 0xffff_ffff_8000_0040n, body, 0x200);
+  const info = bootVirt(phys, { kernel: vmlinux }, { ramSize: 32 * MiB });
+  assert.equal(info.pc, RAM + 0x40, 'without firmware the kernel is entered directly');
+  assert.equal(info.kernelEntry, RAM + 0x40);
+  assert.deepEqual(info.kernel, { start: RAM, end: RAM + 0x200 });
+  assert.equal(phys.readPhys(RAM + 0x80, 1)[0], 0x13);
+  // A kernel linked at its physical address is not moved.
+  const physical = bootVirt(makeRam(32 * MiB), { kernel: fakeElf(0x8020_0000, 0x8020_0000, body) }, { ramSize: 32 * MiB });
+  assert.equal(physical.kernelEntry, 0x8020_0000);
 });

@@ -13,7 +13,6 @@
 // stores the pc of the current guest instruction into Cpu.PC.
 
 import { HelperSig, HelperSigTable } from '../ir/ir.js';
-import { Type } from '../ir/types.js';
 
 export const HelperFlag = {
   /** Does not read guest globals: cached registers need not be written back first. */
@@ -67,4 +66,3 @@ export class HelperTable implements HelperSigTable {
   }
 }
 
-export { Type };

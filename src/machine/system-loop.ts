@@ -30,7 +30,7 @@ import { RiscvTarget } from '../target/riscv/riscv-target.js';
 import { createRiscvSystemCpu, RiscvHart, RV_EXIT_WFI } from '../target/riscv/system/system-cpu.js';
 import { CLINT_TIMEBASE_HZ } from '../hw/clint.js';
 import { CharBackend } from '../hw/device.js';
-import { createTierPolicy, TierOptions, tierStatsLines } from '../user/tier-choice.js';
+import { createTierPolicy, tbCacheStatsLines, TierOptions, tierStatsLines } from '../user/tier-choice.js';
 import { BootImages, BootInfo, bootVirt } from './boot.js';
 import { VirtBoard, VirtBoardState } from './virt.js';
 
@@ -313,6 +313,7 @@ export class SystemMachine {
       `chains linked: ${s.chainsLinked}`,
       `guest exceptions: ${s.guestExceptions}`,
       `exit requests: ${s.exitRequests}`,
+      ...tbCacheStatsLines(this.loop.cache.stats),
       ...tierStatsLines(this.policy),
     ].join('\n') + '\n';
   }

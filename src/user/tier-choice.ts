@@ -2,6 +2,7 @@
 // This is the one place the Wasm tier plugs into user mode: the options become
 // its TierPolicy (src/backend/wasm/tiering.ts) here.
 
+import { TbCacheStats } from '../exec/tb-cache.js';
 import { TierPolicy } from '../exec/tier-policy.js';
 import { LinearMemory } from '../memory/linear-memory.js';
 import { SoftMmu } from '../memory/softmmu.js';
@@ -49,6 +50,15 @@ export function createTierPolicy(options: TierOptions, host: TierHost): TierPoli
         maxInstances: options.maxInstances,
       });
   }
+}
+
+/** Counter lines of the TB cache for -d tb-stats. */
+export function tbCacheStatsLines(s: TbCacheStats): string[] {
+  return [
+    `TB invalidations: ${s.invalidations}`,
+    `TB cache flushes: ${s.flushes}`,
+    `TB lookups: ${s.jumpCacheHits} jump cache, ${s.mapHits} hash table, ${s.misses} misses`,
+  ];
 }
 
 /** Counter lines of the Wasm tier for -d tb-stats (empty for the interpreter alone). */

@@ -27,7 +27,7 @@ import { dispositionOf, setupRtFrame } from './signal-frame.js';
 import { defaultAction, DefaultAction, Sig, SiCode, SigInfo, signalName } from './signals.js';
 import { SyscallDispatcher } from './syscalls.js';
 import { pollAlarm } from './syscalls-time.js';
-import { createTierPolicy, TierOptions, tierStatsLines } from './tier-choice.js';
+import { createTierPolicy, tbCacheStatsLines, TierOptions, tierStatsLines } from './tier-choice.js';
 
 export interface UserModeOptions {
   /** Host path of the program. */
@@ -227,6 +227,7 @@ export class UserMode {
       `guest exceptions: ${s.guestExceptions}`,
       `exit requests: ${s.exitRequests}`,
       `guest memory resident: ${this.map.residentBytes >> 10} KiB`,
+      ...tbCacheStatsLines(this.loop.cache.stats),
       ...tierStatsLines(this.policy),
     ].join('\n') + '\n';
   }

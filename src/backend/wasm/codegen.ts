@@ -25,6 +25,7 @@ import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { emitAddSub2, emitDeposit, emitDivRem, emitExtract, emitMul2, pushConst } from './emit-bits.js';
 import { EmitContext, valType } from './emit-context.js';
 import { emitGuestLoad, emitGuestStore, emitHostLoad, emitHostStore, GuestMemoryFns } from './emit-memory.js';
+import { EXIT_GOTO_PTR } from './dispatcher.js';
 import { CodeWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 import { emitSimpleOp } from './emit-simple.js';
@@ -352,7 +353,7 @@ class TbCodegen implements EmitContext {
         // Only a TB without helper calls is sure to leave the TB flags (privilege, ...) as they were
         // at its entry, which the dispatcher's lookup assumes.
         if (this.env.gotoPtrLookup && !this.hasCalls) this.frame.gotoPtr(this.depth());
-        else this.frame.exit(ExitCode.Next, this.depth());
+        else this.frame.exit(EXIT_GOTO_PTR, this.depth()); // flags unchanged: the dispatcher may follow it
         return;
       case Opc.goto_tb:
         return this.genGotoTb(a[0]!);

@@ -20,7 +20,8 @@
 // goto_ptr: in a module whose TBs share one flags value (and hold at most
 // MAX_GOTO_PTR_SCAN TBs), a TB without helper calls continues in the lookup
 // case, which compares Cpu.PC with the module's valid TBs, continuing in Wasm
-// on a hit and returning ExitCode.Next on a miss.
+// on a hit and returning EXIT_GOTO_PTR on a miss, as any other goto_ptr does:
+// the dispatcher (dispatcher.ts) then looks the pc up among all modules.
 // Chaining stops (exit request, budget spent) with Chain0/Chain1 for the
 // slot, as the interpreter does, so the loop can link the TB that ran last
 // to its successor.
@@ -43,6 +44,7 @@
 import { ExitCode, Opc } from '../../ir/ops.js';
 import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbCode, RegionFrame, TbSource } from './codegen.js';
+import { EXIT_GOTO_PTR } from './dispatcher.js';
 import { GlobalCache } from './global-cache.js';
 import { CodeWriter, ExternKind, WasmModuleWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
@@ -227,7 +229,7 @@ class RegionBuilder {
         w.localGet(PC).i64Const(pcBig(tb.pcLo, tb.pcHi)).op(Op.i64_eq).globalGet(this.validGlobals[j]!).op(Op.i32_and);
         w.if_().i32Const(j).localSet(ENTRY).br(1).end(); // depth 1: $dispatch
       });
-      w.i32Const(ExitCode.Next).localSet(RESULT).br(1); // $exit
+      w.i32Const(EXIT_GOTO_PTR).localSet(RESULT).br(1); // $exit: the dispatcher looks the pc up
     }
     w.end(); // $dispatch
     w.end(); // $exit

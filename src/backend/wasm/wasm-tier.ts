@@ -7,7 +7,10 @@
 //   instance created on first use; at most maxInstances live at once, the
 //            least recently used one is dropped and re-instantiated from its
 //            cached Module when needed again (QEMU's Wasm backend does the
-//            same because browsers fail with too many live instances).
+//            same because browsers fail with too many live instances). A live
+//            instance has a slot in the dispatcher's table (dispatcher.ts),
+//            and its valid TBs are in the dispatcher's jump cache, so code of
+//            other modules jumps to them without leaving Wasm.
 //   invalidate  per TB: its exported valid flag is cleared so chained jumps
 //            inside the module stop entering it; a module with no valid TB
 //            left is dropped.
@@ -19,10 +22,11 @@ import { HelperTable } from '../../exec/helpers.js';
 import { TranslationBlock } from '../../exec/tb.js';
 import { Tier } from '../../exec/tier.js';
 import { ExitCode } from '../../ir/ops.js';
-import { Cpu, CPU_BASE } from '../../memory/layout.js';
+import { Cpu, CPU_BASE, WASM_MAX_SLOTS } from '../../memory/layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
 import { CodegenOptions, DEFAULT_CODEGEN_OPTIONS } from './codegen.js';
+import { MAX_MODULE_ENTRIES, WasmDispatcher } from './dispatcher.js';
 import { buildModule, RUN_EXPORT, validExport } from './module-builder.js';
 
 /**
@@ -35,6 +39,8 @@ export const DEFAULT_MAX_INSTANCES = 2000;
 const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
 const BUDGET_W = (CPU_BASE + Cpu.WASM_BUDGET) >> 2;
 const LAST_TB_W = (CPU_BASE + Cpu.WASM_LAST_TB) >> 2;
+const LAST_SLOT_W = (CPU_BASE + Cpu.WASM_LAST_SLOT) >> 2;
+const USE_TICK_W = (CPU_BASE + Cpu.WASM_USE_TICK) >> 2;
 
 /** The largest budget passed into Wasm: the budget global is an i32. */
 const MAX_WASM_BUDGET = 0x7fffffff;
@@ -63,14 +69,13 @@ export interface WasmTbCode {
 }
 
 interface LiveInstance {
-  readonly run: (entry: number, budget: number) => number;
+  /** Its run function's slot in the dispatcher's table. */
+  readonly slot: number;
   readonly valid: WebAssembly.Global[];
 }
 
 export class CompiledModule {
   instance: LiveInstance | null = null;
-  /** Tick of the last execute, for least-recently-used eviction. */
-  lastUsed = 0;
   validTbs: number;
 
   constructor(
@@ -108,6 +113,9 @@ export class WasmTier implements Tier {
   };
   readonly maxInstances: number;
   private readonly live: CompiledModule[] = [];
+  /** The module of each dispatcher slot in use. */
+  private readonly slotModules: (CompiledModule | null)[] = [];
+  private readonly dispatcher: WasmDispatcher;
   private tick = 0;
   /** Bumped by flush, so background compiles started before it are dropped. */
   private generation = 0;
@@ -116,7 +124,8 @@ export class WasmTier implements Tier {
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable,
     private readonly slowPath: MemorySlowPath, options: WasmTierOptions = {}) {
-    this.maxInstances = Math.max(1, options.maxInstances ?? DEFAULT_MAX_INSTANCES);
+    this.maxInstances = Math.min(WASM_MAX_SLOTS, Math.max(1, options.maxInstances ?? DEFAULT_MAX_INSTANCES));
+    this.dispatcher = new WasmDispatcher(mem);
     this.dumpSink = options.dumpSink;
     this.codegen = options.codegen ?? DEFAULT_CODEGEN_OPTIONS;
   }
@@ -127,25 +136,27 @@ export class WasmTier implements Tier {
   }
 
   /**
-   * Run tb and what it chains to: inside its module in Wasm, and across
-   * modules here, following the loop's direct links (tb.jump) to TBs that
-   * are compiled too, as the interpreter does, while the budget lasts and
-   * no exit is requested. Saves a trip through the loop's lookup per jump.
+   * Run tb and what it chains to: through the dispatcher, which follows
+   * jumps inside and across modules in Wasm, and here, following the loop's
+   * direct links (tb.jump) to compiled TBs the jump cache lost to a
+   * collision, while the budget lasts and no exit is requested.
    */
   execute(tb: TranslationBlock): number {
     let cur = tb;
     for (;;) {
       const code = cur.wasmCode as WasmTbCode;
       const mod = code.module;
-      const inst = mod.instance ?? this.instantiate(mod);
-      mod.lastUsed = ++this.tick;
+      let inst = mod.instance;
+      if (inst === null) inst = this.instantiate(mod);
+      else this.dispatcher.setEntry(cur.pcLo, cur.pcHi, cur.flags, inst.slot, code.index); // it may have lost its entry
+      this.mem.i32[USE_TICK_W] = ++this.tick;
       this.stats.executions++;
       const given = this.budget < MAX_WASM_BUDGET ? this.budget : MAX_WASM_BUDGET;
-      const result = inst.run(code.index, given);
+      const result = this.dispatcher.enter(inst.slot, code.index, given);
       // Views are re-read: helpers and slow paths may have grown the memory.
       const m = this.mem.i32;
       this.budget -= given - m[BUDGET_W]!;
-      const last = mod.tbs[m[LAST_TB_W]!] ?? null;
+      const last = this.slotModules[m[LAST_SLOT_W]!]?.tbs[m[LAST_TB_W]!] ?? null;
       this.lastTb = last;
       if (last !== null && result <= ExitCode.Chain1 && this.onHotExit !== null) {
         const lastCode = last.wasmCode as WasmTbCode | null;
@@ -163,6 +174,8 @@ export class WasmTier implements Tier {
     this.generation++;
     for (const mod of this.live) mod.instance = null;
     this.live.length = 0;
+    this.slotModules.length = 0;
+    this.dispatcher.reset();
     this.stats.instancesLive = 0;
     this.lastTb = null;
   }
@@ -173,7 +186,7 @@ export class WasmTier implements Tier {
    * module (region growth: tiering.ts).
    */
   compile(tbs: readonly TranslationBlock[]): CompiledModule | null {
-    const batch = tbs.filter(compilable);
+    const batch = tbs.filter(compilable).slice(0, MAX_MODULE_ENTRIES - 1);
     if (batch.length === 0) return null;
     const t0 = now();
     const bytes = this.build(batch);
@@ -188,7 +201,7 @@ export class WasmTier implements Tier {
    * flushed meanwhile, and TBs invalidated meanwhile start invalid.
    */
   compileInBackground(tbs: readonly TranslationBlock[]): Promise<CompiledModule | null> {
-    const batch = tbs.filter(compilable);
+    const batch = tbs.filter(compilable).slice(0, MAX_MODULE_ENTRIES - 1);
     if (batch.length === 0) return Promise.resolve(null);
     const generation = this.generation;
     const t0 = now();
@@ -209,9 +222,7 @@ export class WasmTier implements Tier {
     if (code === null) return;
     tb.wasmCode = null;
     this.stats.tbsInvalidated++;
-    const mod = code.module;
-    if (mod.instance) mod.instance.valid[code.index]!.value = 0;
-    if (--mod.validTbs === 0) this.dropModule(mod);
+    this.release(tb, code);
   }
 
   get liveInstances(): number {
@@ -235,16 +246,20 @@ export class WasmTier implements Tier {
         return;
       }
       const old = tb.wasmCode as WasmTbCode | null;
-      if (old !== null) this.release(old);
+      if (old !== null) this.release(tb, old);
       tb.wasmCode = { module: mod, index, exits: 0 } satisfies WasmTbCode;
     });
     return mod;
   }
 
-  /** A TB left old.module (recompiled elsewhere): its old copy must not be entered again. */
-  private release(old: WasmTbCode): void {
+  /** tb left old.module (invalidated, or recompiled elsewhere): its old copy must not be entered again. */
+  private release(tb: TranslationBlock, old: WasmTbCode): void {
     const mod = old.module;
-    if (mod.instance) mod.instance.valid[old.index]!.value = 0;
+    const inst = mod.instance;
+    if (inst) {
+      inst.valid[old.index]!.value = 0;
+      this.dispatcher.removeEntry(tb.pcLo, tb.pcHi, tb.flags, inst.slot, old.index);
+    }
     if (--mod.validTbs === 0) this.dropModule(mod);
   }
 
@@ -259,25 +274,31 @@ export class WasmTier implements Tier {
       h,
     });
     const ex = instance.exports;
-    const inst: LiveInstance = {
-      run: ex[RUN_EXPORT] as LiveInstance['run'],
-      valid: mod.tbs.map((_, k) => ex[validExport(k)] as WebAssembly.Global),
-    };
-    // A fresh instance starts with every TB valid: re-apply invalidations.
+    const slot = this.dispatcher.addModule(ex[RUN_EXPORT] as (entry: number, budget: number) => number);
+    const inst: LiveInstance = { slot, valid: mod.tbs.map((_, k) => ex[validExport(k)] as WebAssembly.Global) };
+    // A fresh instance starts with every TB valid: re-apply invalidations; the valid ones go into the jump cache.
     mod.tbs.forEach((tb, k) => {
-      const code = tb.wasmCode as WasmTbCode | null;
-      if (!tb.valid || code === null || code.module !== mod) inst.valid[k]!.value = 0;
+      if (this.owns(mod, tb)) this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, k);
+      else inst.valid[k]!.value = 0;
     });
     mod.instance = inst;
+    this.slotModules[slot] = mod;
     this.live.push(mod);
     this.stats.instantiations++;
     this.stats.instancesLive = this.live.length;
     return inst;
   }
 
+  /** tb's current code is mod's copy of it. */
+  private owns(mod: CompiledModule, tb: TranslationBlock): boolean {
+    return tb.valid && (tb.wasmCode as WasmTbCode | null)?.module === mod;
+  }
+
   private evictLeastRecentlyUsed(): void {
+    // The dispatcher stores the tick of every module entry, also those from other modules' code.
+    const lastUse = (mod: CompiledModule): number => this.dispatcher.lastUse(mod.instance!.slot);
     let victim = 0;
-    for (let i = 1; i < this.live.length; i++) if (this.live[i]!.lastUsed < this.live[victim]!.lastUsed) victim = i;
+    for (let i = 1; i < this.live.length; i++) if (lastUse(this.live[i]!) < lastUse(this.live[victim]!)) victim = i;
     const mod = this.live[victim]!;
     this.live.splice(victim, 1);
     this.dropInstance(mod);
@@ -285,6 +306,11 @@ export class WasmTier implements Tier {
   }
 
   private dropInstance(mod: CompiledModule): void {
+    const inst = mod.instance;
+    if (inst === null) return;
+    mod.tbs.forEach((tb, k) => this.dispatcher.removeEntry(tb.pcLo, tb.pcHi, tb.flags, inst.slot, k));
+    this.dispatcher.removeModule(inst.slot);
+    this.slotModules[inst.slot] = null;
     mod.instance = null;
     this.stats.instancesLive = this.live.length;
   }

@@ -77,6 +77,11 @@ export interface ExecLoopOptions {
    * compile them in tierFor).
    */
   indirectChaining?: boolean;
+  /**
+   * Direct chaining across guest pages (default true). System mode turns it
+   * off: page tables change under translated code (TbCache.link).
+   */
+  chainAcrossPages?: boolean;
 }
 
 /**
@@ -133,7 +138,7 @@ export class ExecLoop implements IndirectJumpLookup {
         this.cold.flush();
         this.policy.onFlush();
       },
-    });
+    }, options.chainAcrossPages ?? true);
     this.mmu.onCodeWrite = (hostPage) => this.invalidateHostPage(hostPage);
     if ((options.indirectChaining ?? options.policy === undefined) && 'indirectJumps' in this.cold) {
       this.cold.indirectJumps = this;

@@ -9,7 +9,7 @@
 // (the TB's host pages must be where the pc's pages are now), and the jump
 // cache is cleared whenever the TLB is flushed (the mapping may have changed).
 
-import { TranslationBlock } from './tb.js';
+import { samePage, TranslationBlock } from './tb.js';
 import { PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE } from '../memory/tlb-layout.js';
 
 /** What the cache needs from the MMU (SoftMmu implements it). */
@@ -85,6 +85,12 @@ export class TbCache {
     /** Flush when `bytes` exceeds this (the `tb-size` option); Infinity for no limit. */
     readonly limitBytes: number,
     private readonly hooks: TbCacheHooks = { onInvalidate: () => {}, onFlush: () => {} },
+    /**
+     * false (system mode): link only within one page, see samePage(). A page
+     * table can change under translated code; a direct jump within the page
+     * of a TB that was entered through a checked lookup stays right.
+     */
+    readonly chainAcrossPages = true,
   ) {
     this.jumpCacheGeneration = mmu.flushGeneration;
   }
@@ -218,6 +224,7 @@ export class TbCache {
   /** Make prev's goto_tb slot jump straight to next; false if either is gone or the slot is taken. */
   link(prev: TranslationBlock, slot: 0 | 1, next: TranslationBlock): boolean {
     if (!prev.valid || !next.valid || prev.jump[slot] !== null) return false;
+    if (!this.chainAcrossPages && !samePage(prev, next)) return false;
     if (!this.live.has(prev) || !this.live.has(next)) return false;
     prev.jump[slot] = next;
     next.jumpedFrom.add(prev);
@@ -266,3 +273,4 @@ function hashKey(pcLo: number, pcHi: number, flags: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   return (h ^ (h >>> 13)) & 0x3fffffff;
 }
+

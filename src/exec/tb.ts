@@ -2,6 +2,17 @@
 // tier made of it.
 
 import { IRFunction } from '../ir/ir.js';
+import { PAGE_MASK_LO, PAGE_SIZE } from '../memory/tlb-layout.js';
+
+/** Where a TB's code is: enough to tell whether a jump stays on one page. */
+export interface CodePlace {
+  readonly pcLo: number;
+  readonly pcHi: number;
+  /** Guest bytes covered. */
+  readonly size: number;
+  /** Linear-memory page of the first instruction. */
+  readonly hostPage: number;
+}
 
 export class TranslationBlock {
   /** Executions so far; the Wasm tier promotes a TB when this reaches its threshold. */
@@ -33,7 +44,25 @@ export class TranslationBlock {
     public ir: IRFunction | null,
   ) {}
 
+  get hostPage(): number {
+    return this.hostPages[0]!;
+  }
+
   get pc(): bigint {
     return (BigInt(this.pcHi >>> 0) << 32n) | BigInt(this.pcLo >>> 0);
   }
+}
+
+/** The code lies within one guest page. */
+export function onOnePage(tb: CodePlace): boolean {
+  return (tb.pcLo & (PAGE_SIZE - 1)) + tb.size <= PAGE_SIZE;
+}
+
+/**
+ * to starts on from's first page, came from the same host page and ends on
+ * it: when from's page maps where it did at from's checked lookup, so does
+ * all of to (QEMU's rule for goto_tb in system mode).
+ */
+export function samePage(from: CodePlace, to: CodePlace): boolean {
+  return ((from.pcLo ^ to.pcLo) & PAGE_MASK_LO) === 0 && from.pcHi === to.pcHi && from.hostPage === to.hostPage && onOnePage(to);
 }

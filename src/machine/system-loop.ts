@@ -146,7 +146,8 @@ export class SystemMachine {
     this.mmu.mmioBus = board.phys;
     hart.attachTlb(this.mmu);
     this.interp = new InterpTier(this.mem, target.helpers, this.mmu);
-    this.policy = createTierPolicy(options.tier ?? { kind: 'interp' }, this);
+    // run() yields to the event loop every few ms, so modules can compile off the main thread.
+    this.policy = createTierPolicy({ background: true, checkMappings: true, ...(options.tier ?? { kind: 'interp' }) }, this);
     this.loop = new ExecLoop({
       mem: this.mem,
       mmu: this.mmu,
@@ -156,6 +157,7 @@ export class SystemMachine {
       optimize: options.optimize === false ? undefined : optimize,
       log: this.logger,
       tbSizeMiB: options.tbSizeMiB,
+      chainAcrossPages: false,
     });
   }
 

@@ -9,7 +9,7 @@
 //   0x0002_0000  interpreter frame: TB-local temps, 8 bytes each
 //   0x0003_0000  TLBs of vCPU 0 (TLB_MMU_COUNT tables of TLB_ENTRIES entries)
 //   0x0008_0000  Wasm tier: jump cache of the dispatcher (pc, flags -> module slot, entry)
-//   0x000c_0000  Wasm tier: last-use tick of each module slot (LRU eviction)
+//   0x0010_0000  Wasm tier: last-use tick of each module slot (LRU eviction)
 //   0x0020_0000  constant pool of translated code (interpreter), 8 bytes per constant
 //   0x0100_0000  guest pages (RAM in system mode, mapped pages in user mode), growing upwards
 
@@ -26,14 +26,13 @@ export const TLB_BASE = 0x3_0000;
 
 /**
  * The Wasm dispatcher's jump cache (src/backend/wasm/dispatcher.ts): direct
- * mapped, WASM_JUMP_CACHE_ENTRIES entries of 16 bytes (pc lo, pc hi, flags,
- * slot << 12 | entry), so generated code reaching a TB of another module finds
- * it without leaving Wasm.
+ * mapped, WASM_JUMP_CACHE_ENTRIES entries of 32 bytes, so generated code
+ * reaching a TB of another module finds it without leaving Wasm.
  */
 export const WASM_JUMP_CACHE_BASE = 0x8_0000;
 export const WASM_JUMP_CACHE_ENTRIES = 16384;
 /** One i32 per dispatcher table slot: the tick of the slot's last entry. */
-export const WASM_SLOT_USE_BASE = 0xc_0000;
+export const WASM_SLOT_USE_BASE = 0x10_0000;
 export const WASM_MAX_SLOTS = 16384;
 export const CONST_POOL_BASE = 0x20_0000;
 export const CONST_POOL_SIZE = 0xe0_0000;

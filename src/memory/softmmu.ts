@@ -22,7 +22,7 @@ import { MemOp } from './memop.js';
 import {
   Access, FaultKind, FaultRaiser, GuestMemoryAccess, MemorySlowPath, PageLookup, PageTranslator, Prot,
 } from './softmmu-api.js';
-import { PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE, TlbEntry } from './tlb-layout.js';
+import { codeTlbIndex, PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE, TlbEntry } from './tlb-layout.js';
 import { Tlb } from './tlb.js';
 import { GuestMemoryAccessor } from './guest-memory-access.js';
 import type { MmioBus } from './address-space.js';
@@ -112,8 +112,10 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
   /** probe(), but a device page answers IO (with its physical address in ioPaddr). */
   private probeIo(vaddrLo: number, vaddrHi: number, access: Access, mmuIdx: number): number {
     let host: number;
+    // Fetches have tables of their own (codeTlbIndex); the walk still uses mmuIdx.
+    const table = access === Access.Fetch ? codeTlbIndex(mmuIdx) : mmuIdx;
     if (access === Access.Write) host = this.tlb.hitWriteOrShadow(mmuIdx, vaddrLo, vaddrHi);
-    else host = this.tlb.hit(mmuIdx, vaddrLo, vaddrHi, access === Access.Read ? TlbEntry.READ_TAG : TlbEntry.CODE_TAG);
+    else host = this.tlb.hit(table, vaddrLo, vaddrHi, access === Access.Read ? TlbEntry.READ_TAG : TlbEntry.CODE_TAG);
     if (host >= 0) return host;
     if (access !== Access.Fetch) {
       const phys = this.tlb.mmioHit(mmuIdx, vaddrLo, vaddrHi, access === Access.Read ? Prot.READ : Prot.WRITE);
@@ -143,7 +145,7 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
       this.ioPaddr = mmioPage + (vaddrLo & PAGE_OFFSET_MASK);
       return IO;
     }
-    this.tlb.fill(mmuIdx, vaddrLo, vaddrHi, this.lookup.host, this.lookup.prot);
+    this.tlb.fill(table, vaddrLo, vaddrHi, this.lookup.host, this.lookup.prot);
     return (this.lookup.host + (vaddrLo & PAGE_OFFSET_MASK)) >>> 0;
   }
 
@@ -360,7 +362,10 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
 
   flushAll(): void { this.tlb.flushAll(); }
   flushPage(vaddrLo: number, vaddrHi: number): void { this.tlb.flushPage(vaddrLo, vaddrHi); }
-  flushMmu(mmuIdx: number): void { this.tlb.flushMmu(mmuIdx); }
+  flushMmu(mmuIdx: number): void {
+    this.tlb.flushMmu(mmuIdx);
+    this.tlb.flushMmu(codeTlbIndex(mmuIdx));
+  }
 
   // --- host-side access (GuestMemoryAccess) -------------------------------------------
 

@@ -27,6 +27,15 @@ export const TLB_ENTRIES = 1 << TLB_BITS;
 export const TLB_ENTRY_SIZE = 32;
 /** MMU indices (privilege modes and MPRV variants in system mode; one in user mode). */
 export const TLB_MMU_COUNT = 8;
+/**
+ * Instruction fetches of MMU index i use table i + CODE_TLB_OFFSET, so data
+ * accesses never evict the code entries (a split I/D TLB): the Wasm
+ * dispatcher checks a jump target's mapping in them. Data indices are below it.
+ */
+export const CODE_TLB_OFFSET = TLB_MMU_COUNT / 2;
+export function codeTlbIndex(mmuIdx: number): number {
+  return mmuIdx + CODE_TLB_OFFSET;
+}
 export const TLB_TABLE_SIZE = TLB_ENTRIES * TLB_ENTRY_SIZE;
 export const TLB_TOTAL_SIZE = TLB_TABLE_SIZE * TLB_MMU_COUNT;
 

@@ -18,6 +18,16 @@ export interface TierOptions {
   threshold?: number;
   /** Cap on live Wasm instances. */
   maxInstances?: number;
+  /**
+   * auto: compile modules with WebAssembly.compile while the interpreter goes
+   * on (the caller's loop must yield to the event loop for them to land).
+   */
+  background?: boolean;
+  /**
+   * System mode: page tables change under translated code, so chained jumps
+   * check mappings (WasmTierOptions.codeMmuIdx).
+   */
+  checkMappings?: boolean;
 }
 
 export class TierUnavailableError extends Error {
@@ -48,6 +58,8 @@ export function createTierPolicy(options: TierOptions, host: TierHost): TierPoli
         mode: options.kind,
         thresh: options.threshold,
         maxInstances: options.maxInstances,
+        background: options.background,
+        codeMmuIdx: options.checkMappings ? (flags) => host.target.codeMmuIdx(flags) : undefined,
       });
   }
 }

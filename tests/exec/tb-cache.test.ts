@@ -136,3 +136,26 @@ test('a page the translator only peeked at does not hide the TB when it is remap
   assert.equal(cache.lookup(0x1ff0, 0, 0, 0), ends);
   assert.equal(cache.lookup(0x1ffe, 0, 0, 0), null, 'its second page now maps elsewhere');
 });
+
+test('without chaining across pages (system mode), only a TB on the same page and host page is linked', () => {
+  const m = makeMmu();
+  const cache = new TbCache(m.mmu, Infinity, undefined, false);
+  const p0 = m.hostPage(0) >>> 12, p1 = m.hostPage(1) >>> 12;
+  const from = tb(0x1000, [p0]);
+  const samePage = tb(0x1800, [p0]);
+  const otherPage = tb(0x2000, [p1]);
+  const otherHostPage = tb(0x1c00, [p1]); // same guest page, but translated from another mapping of it
+  const crossing = new TranslationBlock(0x1ffc, 0, 0, 2, 8, [p0, p1], null); // ends on the next page
+  for (const t of [from, samePage, otherPage, otherHostPage, crossing]) cache.insert(t);
+  assert.equal(cache.link(from, 0, otherPage), false, 'another guest page');
+  assert.equal(cache.link(from, 0, otherHostPage), false, 'another host page');
+  assert.equal(cache.link(from, 0, crossing), false, 'reaches into the next page');
+  assert.equal(cache.link(from, 0, samePage), true);
+  assert.equal(from.jump[0], samePage);
+
+  const anywhere = new TbCache(m.mmu, Infinity);
+  const a = tb(0x1000, [p0]), b = tb(0x2000, [p1]);
+  anywhere.insert(a);
+  anywhere.insert(b);
+  assert.equal(anywhere.link(a, 1, b), true, 'user mode links across pages');
+});

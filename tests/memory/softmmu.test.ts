@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isGuestException } from '../../src/exec/exception.js';
 import { MemOp } from '../../src/memory/memop.js';
 import { Access, FaultKind, Prot } from '../../src/memory/softmmu-api.js';
-import { PAGE_SIZE, TlbEntry, tlbEntryOffset } from '../../src/memory/tlb-layout.js';
+import { codeTlbIndex, PAGE_SIZE, TlbEntry, tlbEntryOffset } from '../../src/memory/tlb-layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
 import { helperRet, makeMmu } from './fakes.js';
 
@@ -181,7 +181,8 @@ test('fetchCode16 goes through the code tag; the fetcher records host pages', ()
   mem.u8[hostPage(9)] = 0xab;
   const f = mmu.codeFetcher(0);
   assert.equal(f.fetch16(0x1002, 0), 0x1234);
-  assert.equal(entry(mem, 0, 0x1002).code, 0x1000n);
+  assert.equal(entry(mem, codeTlbIndex(0), 0x1002).code, 0x1000n, 'fetches fill the code table of the MMU index');
+  assert.notEqual(entry(mem, 0, 0x1002).code, 0x1000n, 'not the data table');
   assert.deepEqual(f.hostPages, [hostPage(4) >>> 12]);
   assert.equal(f.fetch16(0x1fff, 0), 0xabcd, 'a fetch may straddle two pages');
   assert.deepEqual(f.hostPages, [hostPage(4) >>> 12, hostPage(9) >>> 12]);

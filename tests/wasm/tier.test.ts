@@ -12,6 +12,7 @@ import { ExitCode } from '../../src/ir/ops.js';
 import { Cond } from '../../src/ir/types.js';
 import { Cpu, CPU_BASE } from '../../src/memory/layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
+import { codeTlbIndex, tlbEntryOffset, TlbEntry } from '../../src/memory/tlb-layout.js';
 import { WasmTier } from '../../src/backend/wasm/wasm-tier.js';
 import { createTiering } from '../../src/backend/wasm/tiering.js';
 import { unusedSlowPath } from './wasm-harness.js';
@@ -309,5 +310,42 @@ test('a goto_ptr to a TB of another module continues there through the dispatche
   c.valid = false;
   policy.onInvalidate(c);
   assert.equal(step(j), ExitCode.Next, 'an invalidated TB leaves the jump cache');
+  assert.equal(readReg(mem, 3), 2n);
+});
+
+test('system mode: the dispatcher follows a jump only while the code TLB maps the target where it was translated from', () => {
+  const mem = new LinearMemory();
+  const helpers = new HelperTable();
+  const tier = new WasmTier(mem, helpers, unusedSlowPath, { codeMmuIdx: () => 1 });
+  const jumper = newTb(helpers); // pc = r4; goto_ptr
+  jumper.b.insnStart(0x4000n);
+  jumper.b.mov(jumper.b.global(G_PC), jumper.b.global(gR(4)));
+  jumper.b.gotoPtr();
+  const HOST_PAGE = 0x1234;
+  const j = new TranslationBlock(0x4000, 0, 0, 1, 4, [0x999], jumper.fn);
+  const c = otherTb(helpers);
+  const cOnPage = new TranslationBlock(c.pcLo, c.pcHi, c.flags, c.icount, c.size, [HOST_PAGE], c.ir);
+  tier.compile([j]);
+  tier.compile([cOnPage]);
+  writeReg(mem, 3, 0n);
+  writeReg(mem, 4, BigInt(C_PC));
+  tier.budget = 1000;
+  assert.equal(tier.execute(cOnPage), DONE, 'instantiates C: its entry goes into the jump cache');
+  const entry = tlbEntryOffset(codeTlbIndex(1), C_PC);
+  const setTlb = (tag: number, addend: number): void => {
+    mem.i32[(entry + TlbEntry.CODE_TAG) >> 2] = tag;
+    mem.i32[(entry + TlbEntry.CODE_TAG + 4) >> 2] = 0;
+    mem.i32[(entry + TlbEntry.ADDEND) >> 2] = addend;
+  };
+  const mappedAddend = (HOST_PAGE << 12) - C_PC;
+  setTlb(-1, 0);
+  tier.budget = 1000;
+  assert.equal(tier.execute(j), ExitCode.Next, 'no TLB entry for the page: back to the loop (it walks the page table)');
+  setTlb(C_PC, mappedAddend + 0x1000);
+  tier.budget = 1000;
+  assert.equal(tier.execute(j), ExitCode.Next, 'the page maps elsewhere now');
+  setTlb(C_PC, mappedAddend);
+  tier.budget = 1000;
+  assert.equal(tier.execute(j), DONE, 'mapped where C came from: the jump stays in Wasm');
   assert.equal(readReg(mem, 3), 2n);
 });

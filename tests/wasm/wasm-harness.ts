@@ -23,7 +23,7 @@ export const unusedSlowPath: MemorySlowPath = {
 };
 
 export function tbInput(fn: IRFunction, pc = 0x1000, icount = 1, flags = 0): ModuleTbInput {
-  return { ir: fn, pcLo: pc, pcHi: 0, icount, flags };
+  return { ir: fn, pcLo: pc, pcHi: 0, icount, flags, size: 4 * icount, hostPage: 0 };
 }
 
 export function compileTbs(tbs: readonly ModuleTbInput[], mem: LinearMemory, slowPath: MemorySlowPath = unusedSlowPath,

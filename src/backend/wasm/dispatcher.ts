@@ -17,13 +17,21 @@
 //
 // The tier (wasm-tier.ts) keeps the table and the jump cache right: a module
 // gets a slot while it has a live instance, and the jump cache only names
-// valid TBs of modules with a slot.
+// valid TBs of modules with a slot. In system mode an entry also names the
+// code TLB entry of its pc and the addend the TB's page had: the jump is
+// taken only while the TLB still maps the pc there (a page table may have
+// changed since; QEMU's lookup checks the physical address the same way). A
+// TLB miss goes back to the loop, whose lookup walks the page table.
+//
+// Jump cache entry (32 bytes): pc lo, pc hi, flags, slot << 12 | entry,
+// TLB entry offset (0: no check), addend, pc lo & PAGE_MASK_LO, unused.
 
 import { ExitCode } from '../../ir/ops.js';
 import {
   Cpu, CPU_BASE, WASM_JUMP_CACHE_BASE, WASM_JUMP_CACHE_ENTRIES, WASM_MAX_SLOTS, WASM_SLOT_USE_BASE,
 } from '../../memory/layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
+import { PAGE_MASK_LO, TlbEntry } from '../../memory/tlb-layout.js';
 import { CodeWriter, ExternKind, WasmModuleWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 
@@ -37,7 +45,8 @@ export const EXIT_GOTO_PTR = 8;
 /** Bits of a jump cache value holding the module-local entry (the rest is the slot). */
 const ENTRY_BITS = 12;
 export const MAX_MODULE_ENTRIES = 1 << ENTRY_BITS;
-const ENTRY_BYTES = 16;
+const ENTRY_SHIFT = 5;
+const ENTRY_BYTES = 1 << ENTRY_SHIFT;
 const EMPTY_FLAGS = -1; // no TB has all flag bits set
 
 /** Jump cache index of a pc: pcs are 2-byte aligned; fold in higher bits so nearby pages spread. */
@@ -76,13 +85,21 @@ export class WasmDispatcher {
     this.free.push(slot);
   }
 
-  setEntry(pcLo: number, pcHi: number, flags: number, slot: number, entry: number): void {
+  /**
+   * Enter (slot, entry) for (pc, flags); with tlbEntry (a linear-memory
+   * offset, 0 for none) only while that code TLB entry maps the pc's page
+   * with this addend.
+   */
+  setEntry(pcLo: number, pcHi: number, flags: number, slot: number, entry: number, tlbEntry = 0, addend = 0): void {
     const w = (WASM_JUMP_CACHE_BASE >> 2) + jumpCacheIndex(pcLo) * (ENTRY_BYTES >> 2);
     const m = this.mem.i32;
     m[w] = pcLo;
     m[w + 1] = pcHi;
     m[w + 2] = flags;
     m[w + 3] = (slot << ENTRY_BITS) | entry;
+    m[w + 4] = tlbEntry;
+    m[w + 5] = addend;
+    m[w + 6] = pcLo & PAGE_MASK_LO;
   }
 
   /** Forget the entry of (pc, flags) if it names (slot, entry). */
@@ -113,7 +130,7 @@ export class WasmDispatcher {
 }
 
 // enter(slot, entry, budget) -> ExitCode, and its locals.
-const SLOT = 0, ENTRY = 1, BUDGET = 2, RESULT = 3, PC_LO = 4, E = 5, V = 6;
+const SLOT = 0, ENTRY = 1, BUDGET = 2, RESULT = 3, PC_LO = 4, E = 5, V = 6, T = 7;
 const at = (field: number): number => CPU_BASE + field;
 
 function buildDispatcher(): Uint8Array<ArrayBuffer> {
@@ -140,12 +157,18 @@ function buildDispatcher(): Uint8Array<ArrayBuffer> {
   // E = the jump cache entry of Cpu.PC
   load(at(Cpu.PC)).localTee(PC_LO).localGet(PC_LO).i32Const(14).op(Op.i32_shr_u).op(Op.i32_xor);
   w.i32Const(1).op(Op.i32_shr_u).i32Const(WASM_JUMP_CACHE_ENTRIES - 1).op(Op.i32_and);
-  w.i32Const(4).op(Op.i32_shl).i32Const(WASM_JUMP_CACHE_BASE).op(Op.i32_add).localSet(E);
+  w.i32Const(ENTRY_SHIFT).op(Op.i32_shl).i32Const(WASM_JUMP_CACHE_BASE).op(Op.i32_add).localSet(E);
   w.localGet(E).mem(Op.i32_load, 2, 0).localGet(PC_LO).op(Op.i32_ne).brIf(0);
   w.localGet(E).mem(Op.i32_load, 2, 4);
   load(at(Cpu.PC + 4)).op(Op.i32_ne).brIf(0);
   w.localGet(E).mem(Op.i32_load, 2, 8);
   load(at(Cpu.TB_FLAGS)).op(Op.i32_ne).brIf(0);
+  // The pc's page must still map where the TB came from.
+  w.localGet(E).mem(Op.i32_load, 2, 16).localTee(T).if_();
+  w.localGet(T).mem(Op.i32_load, 2, TlbEntry.CODE_TAG).localGet(E).mem(Op.i32_load, 2, 24).op(Op.i32_ne).brIf(1);
+  w.localGet(T).mem(Op.i32_load, 2, TlbEntry.CODE_TAG + 4).localGet(E).mem(Op.i32_load, 2, 4).op(Op.i32_ne).brIf(1);
+  w.localGet(T).mem(Op.i32_load, 2, TlbEntry.ADDEND).localGet(E).mem(Op.i32_load, 2, 20).op(Op.i32_ne).brIf(1);
+  w.end();
   w.localGet(E).mem(Op.i32_load, 2, 12).localTee(V).i32Const(ENTRY_BITS).op(Op.i32_shr_u).localSet(SLOT);
   w.localGet(V).i32Const(MAX_MODULE_ENTRIES - 1).op(Op.i32_and).localSet(ENTRY);
   w.br(1); // $next
@@ -156,7 +179,7 @@ function buildDispatcher(): Uint8Array<ArrayBuffer> {
   w.end(); // $next
   w.op(Op.unreachable);
 
-  const enter = m.addFunction(enterType, [I32, I32, I32, I32], w);
+  const enter = m.addFunction(enterType, [I32, I32, I32, I32, I32], w);
   m.addExport('enter', ExternKind.Func, enter);
   m.addExport('table', ExternKind.Table, 0);
   return m.finish();

@@ -41,6 +41,7 @@
 //   end
 //   write back cached globals, Cpu.INSN_COUNT, Cpu.WASM_BUDGET; return RESULT
 
+import { CodePlace, samePage } from '../../exec/tb.js';
 import { ExitCode, Opc } from '../../ir/ops.js';
 import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbCode, RegionFrame, TbSource } from './codegen.js';
@@ -49,10 +50,19 @@ import { GlobalCache } from './global-cache.js';
 import { CodeWriter, ExternKind, WasmModuleWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 
-export interface ModuleTbInput extends TbSource {
+export interface ModuleTbInput extends TbSource, CodePlace {
   /** TB flags: a chained jump only targets a TB with the same flags as its source. */
   readonly flags: number;
 }
+
+/**
+ * How far jumps inside a module may go without a check of the mapping:
+ * 'any' (user mode: mappings change only with invalidation) or 'page'
+ * (system mode: a goto_tb stays in Wasm only for a target on its TB's page,
+ * from the same host page, and goto_ptr always goes to the dispatcher, which
+ * checks the target's mapping).
+ */
+export type ChainScope = 'any' | 'page';
 
 export interface BuiltModule {
   readonly bytes: Uint8Array<ArrayBuffer>;
@@ -82,7 +92,7 @@ const pcKey = (lo: number, hi: number, flags: number): string => `${hi >>> 0}:${
  */
 const MAX_GOTO_PTR_SCAN = 64;
 
-export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptions = DEFAULT_CODEGEN_OPTIONS): BuiltModule {
+export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptions = DEFAULT_CODEGEN_OPTIONS, scope: ChainScope = 'any'): BuiltModule {
   if (tbs.length === 0) throw new Error('wasm: empty module');
   const m = new WasmModuleWriter();
   const voidFn = m.funcType([], []);
@@ -105,14 +115,17 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
   });
 
   // The lookup matches on pc alone, so every TB must share the flags of the one jumping.
-  const gotoPtrLookup = tbs.length <= MAX_GOTO_PTR_SCAN && tbs.every((tb) => tb.flags === tbs[0]!.flags);
+  const gotoPtrLookup = scope === 'any' && tbs.length <= MAX_GOTO_PTR_SCAN && tbs.every((tb) => tb.flags === tbs[0]!.flags);
   const region = new RegionBuilder(tbs, validGlobals, gotoPtrLookup, options);
   tbs.forEach((tb, k) => {
     const env = {
       frame: region.frameFor(k),
       slowLoad, slowStore, gotoPtrLookup,
       helperFunc: (id: number): number => helperFuncs.get(id)!,
-      chainTarget: (lo: number, hi: number): ChainTarget | null => byPc.get(pcKey(lo, hi, tb.flags)) ?? null,
+      chainTarget: (lo: number, hi: number): ChainTarget | null => {
+        const target = byPc.get(pcKey(lo, hi, tb.flags)) ?? null;
+        return target === null || scope === 'any' || samePage(tb, tbs[target.index]!) ? target : null;
+      },
     };
     genTbCode(tb, env);
     region.endCase(k);

@@ -83,6 +83,8 @@ export interface TieringOptions {
   maxBatch?: number;
   /** Compile with WebAssembly.compile in the background (auto mode only). */
   background?: boolean;
+  /** System mode: see WasmTierOptions.codeMmuIdx. */
+  codeMmuIdx?: (flags: number) => number;
   /** -d out_asm sink for generated modules. */
   dumpSink?: (bytes: Uint8Array<ArrayBuffer>, tbs: readonly TranslationBlock[]) => void;
 }
@@ -123,7 +125,7 @@ export class WasmTiering implements TierPolicy {
     this.thresh = Math.max(1, opts.thresh ?? DEFAULT_THRESH);
     this.maxBatch = Math.max(1, opts.maxBatch ?? DEFAULT_MAX_BATCH);
     this.background = opts.background ?? false;
-    this.wasm = new WasmTier(opts.mem, opts.helpers, opts.slowPath, { maxInstances: opts.maxInstances, dumpSink: opts.dumpSink });
+    this.wasm = new WasmTier(opts.mem, opts.helpers, opts.slowPath, { maxInstances: opts.maxInstances, dumpSink: opts.dumpSink, codeMmuIdx: opts.codeMmuIdx });
     if (this.mode === 'auto') {
       this.wasm.hotExitCount = this.thresh;
       this.wasm.onHotExit = (tb) => {

@@ -19,10 +19,11 @@
 // Nothing here is Node-only: it runs in any browser.
 
 import { HelperTable } from '../../exec/helpers.js';
-import { TranslationBlock } from '../../exec/tb.js';
+import { onOnePage, TranslationBlock } from '../../exec/tb.js';
 import { Tier } from '../../exec/tier.js';
 import { ExitCode } from '../../ir/ops.js';
 import { Cpu, CPU_BASE, WASM_MAX_SLOTS } from '../../memory/layout.js';
+import { codeTlbIndex, PAGE_BITS, PAGE_MASK_LO, tlbEntryOffset } from '../../memory/tlb-layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
 import { CodegenOptions, DEFAULT_CODEGEN_OPTIONS } from './codegen.js';
@@ -93,6 +94,12 @@ export interface WasmTierOptions {
   codegen?: CodegenOptions;
   /** -d out_asm: receives every generated module's bytes (for wasm2wat). */
   dumpSink?: (bytes: Uint8Array<ArrayBuffer>, tbs: readonly TranslationBlock[]) => void;
+  /**
+   * System mode (page tables change under translated code): the code MMU
+   * index of TB flags. Jumps stay inside a module only within a page, and
+   * the dispatcher checks a target's mapping in the code TLB first.
+   */
+  codeMmuIdx?: (flags: number) => number;
 }
 
 export class WasmTier implements Tier {
@@ -120,6 +127,7 @@ export class WasmTier implements Tier {
   /** Bumped by flush, so background compiles started before it are dropped. */
   private generation = 0;
   private readonly dumpSink: WasmTierOptions['dumpSink'];
+  private readonly codeMmuIdx: WasmTierOptions['codeMmuIdx'];
   private readonly codegen: CodegenOptions;
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable,
@@ -127,6 +135,7 @@ export class WasmTier implements Tier {
     this.maxInstances = Math.min(WASM_MAX_SLOTS, Math.max(1, options.maxInstances ?? DEFAULT_MAX_INSTANCES));
     this.dispatcher = new WasmDispatcher(mem);
     this.dumpSink = options.dumpSink;
+    this.codeMmuIdx = options.codeMmuIdx;
     this.codegen = options.codegen ?? DEFAULT_CODEGEN_OPTIONS;
   }
 
@@ -148,7 +157,7 @@ export class WasmTier implements Tier {
       const mod = code.module;
       let inst = mod.instance;
       if (inst === null) inst = this.instantiate(mod);
-      else this.dispatcher.setEntry(cur.pcLo, cur.pcHi, cur.flags, inst.slot, code.index); // it may have lost its entry
+      else this.enterInJumpCache(cur, inst.slot, code.index); // it may have lost its entry
       this.mem.i32[USE_TICK_W] = ++this.tick;
       this.stats.executions++;
       const given = this.budget < MAX_WASM_BUDGET ? this.budget : MAX_WASM_BUDGET;
@@ -230,7 +239,9 @@ export class WasmTier implements Tier {
   }
 
   private build(batch: TranslationBlock[]): ReturnType<typeof buildModule> {
-    const built = buildModule(batch.map((tb) => ({ ir: tb.ir!, pcLo: tb.pcLo, pcHi: tb.pcHi, icount: tb.icount, flags: tb.flags })), this.codegen);
+    const built = buildModule(batch.map((tb) => ({
+      ir: tb.ir!, pcLo: tb.pcLo, pcHi: tb.pcHi, icount: tb.icount, flags: tb.flags, size: tb.size, hostPage: tb.hostPage,
+    })), this.codegen, this.codeMmuIdx === undefined ? 'any' : 'page');
     this.stats.modules++;
     this.stats.tbsCompiled += batch.length;
     this.stats.bytes += built.bytes.length;
@@ -278,7 +289,7 @@ export class WasmTier implements Tier {
     const inst: LiveInstance = { slot, valid: mod.tbs.map((_, k) => ex[validExport(k)] as WebAssembly.Global) };
     // A fresh instance starts with every TB valid: re-apply invalidations; the valid ones go into the jump cache.
     mod.tbs.forEach((tb, k) => {
-      if (this.owns(mod, tb)) this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, k);
+      if (this.owns(mod, tb)) this.enterInJumpCache(tb, slot, k);
       else inst.valid[k]!.value = 0;
     });
     mod.instance = inst;
@@ -287,6 +298,18 @@ export class WasmTier implements Tier {
     this.stats.instantiations++;
     this.stats.instancesLive = this.live.length;
     return inst;
+  }
+
+  /** Let the dispatcher jump to tb (module slot, entry k). */
+  private enterInJumpCache(tb: TranslationBlock, slot: number, k: number): void {
+    if (this.codeMmuIdx === undefined) {
+      this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, k);
+    } else if (onOnePage(tb)) {
+      // A TB reaching into the next page depends on two mappings: it is found through the loop's lookup only.
+      const tlbEntry = tlbEntryOffset(codeTlbIndex(this.codeMmuIdx(tb.flags)), tb.pcLo);
+      const addend = ((tb.hostPage << PAGE_BITS) - (tb.pcLo & PAGE_MASK_LO)) | 0;
+      this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, k, tlbEntry, addend);
+    }
   }
 
   /** tb's current code is mod's copy of it. */

@@ -14,7 +14,12 @@
  *          --system / --no-system (the Linux boot of bench/system-boot.ts,
  *                               for tier auto and the other --tiers: by
  *                               default when build/system/ has the images;
- *                               --only lists it as system-boot)
+ *                               --only lists it as system-boot; wemu's boots
+ *                               run under node --cpu-prof and a second table
+ *                               gives the share of samples per tier, in
+ *                               translation and in Wasm compilation, also in
+ *                               the JSON as systemBoot[].profile;
+ *                               WEMU_BENCH_PROFILE=0 boots unprofiled)
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';

@@ -4,11 +4,20 @@
  * ("Linux version") and to the BusyBox prompt's first appearance, under
  * bin/wemu-system-riscv64 (tier=auto, plus the other tiers asked for) and
  * under qemu-system-riscv64 on the same images, in the same run, one boot at
- * a time. wemu powers off after the prompt (`poweroff -f`) so its
- * `-d tb-stats` counters (guest instructions, idle time, Wasm compile time)
- * are printed to a log file at exit; qemu is killed once its prompt shows.
+ * a time. wemu powers off after the prompt (`poweroff -f`) so its counters
+ * (guest instructions, idle time, Wasm compile time; WEMU_STATS=1, which
+ * prints -d tb-stats's counters without its line per translated TB) are
+ * printed to a log file at exit; qemu is killed once its prompt shows.
  *
- * Standalone: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--json FILE]
+ * wemu runs under V8's sampling profiler (node --cpu-prof, 1 ms interval) and
+ * a second table gives the share of the samples in each tier, in translation,
+ * in Wasm compilation, etc. (bench/profile-share.ts). The timings of a
+ * profiled run include the profiler's overhead (measured: the same CPU time
+ * within noise, ~50 s user+sys either way); --no-profile (or
+ * WEMU_BENCH_PROFILE=0) boots without it. WEMU_BENCH_PROFILE_DIR=DIR keeps
+ * the .cpuprofile files there (for DevTools, or to check the classification).
+ *
+ * Standalone: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--no-profile] [--json FILE]
  * Also part of `npm run bench` (bench/run.ts) when the images exist.
  */
 import { spawn } from 'node:child_process';
@@ -16,6 +25,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROFILE_CATEGORIES, PROFILE_CATEGORY_LABELS, profileSharesOfDir, type ProfileShares } from './profile-share.js';
 
 // dist/bench/ -> the repository root
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -25,6 +35,8 @@ const PROMPT = '~ # ';
 const KERNEL_LINE = 'Linux version';
 const BOOT_TIMEOUT_MS = 900_000;
 const EXIT_TIMEOUT_MS = 60_000;
+/** The profiler's sampling interval, µs (node's default is 1000 too; explicit so the header stays true). */
+const PROFILE_INTERVAL_US = 1000;
 
 export function systemImagesPresent(): boolean {
   return IMAGES.every((f) => existsSync(join(systemImageDir, f)));
@@ -45,6 +57,10 @@ export interface SystemBootRow {
   wasmCompileSeconds?: number;
   /** Share of TB entries that ran Wasm code (the rest ran in the interpreter). */
   wasmExecShare?: number;
+  /** Where wemu's process spent its samples under node --cpu-prof (absent for qemu and unprofiled runs). */
+  profile?: ProfileShares;
+  /** The profiler's sampling interval, µs. */
+  profileIntervalUs?: number;
   note?: string;
 }
 
@@ -109,17 +125,20 @@ const num = (text: string, re: RegExp): number | undefined => {
   return m ? Number(m[1]) : undefined;
 };
 
-async function bootWemu(tier: string): Promise<SystemBootRow> {
+async function bootWemu(tier: string, profile: boolean): Promise<SystemBootRow> {
   const row: SystemBootRow = { emulator: `wemu ${tier}` };
   const logDir = mkdtempSync(join(tmpdir(), 'wemu-boot-bench-'));
   const logFile = join(logDir, 'stats.log');
+  const profileDir = process.env.WEMU_BENCH_PROFILE_DIR ? resolve(process.env.WEMU_BENCH_PROFILE_DIR, `wemu-${tier}-${Date.now()}`) : join(logDir, 'profile');
   try {
     const wemu = process.env.WEMU_SYSTEM_COMMAND ?? join(repoRoot, 'bin', 'wemu-system-riscv64');
+    // node writes the profile when the process exits, so after `poweroff -f`; a killed run leaves none.
+    const profiler = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval', String(PROFILE_INTERVAL_US)] : [];
     const t = await timeBoot(process.execPath, [
-      wemu, '-M', 'virt', '-m', '256M',
+      ...profiler, wemu, '-M', 'virt', '-m', '256M',
       '-bios', join(systemImageDir, 'fw_dynamic.bin'), '-kernel', join(systemImageDir, 'Image'),
       '-initrd', join(systemImageDir, 'initramfs.cpio.gz'), '-append', 'console=ttyS0', '-nographic',
-      '-accel', `tcg,tier=${tier}`, '-d', 'tb-stats', '-D', logFile,
+      '-accel', `tcg,tier=${tier}`, '-D', logFile,
     ], 'poweroff', { ...process.env, WEMU_STATS: '1' });
     row.kernelSeconds = t.kernelSeconds;
     row.promptSeconds = t.promptSeconds;
@@ -136,7 +155,12 @@ async function bootWemu(tier: string): Promise<SystemBootRow> {
     const entries = num(log, /^TB entries from the loop:\s*(\d+)/m);
     const wasmExecs = num(log, /^wasm TB executions:\s*(\d+)/m);
     if (entries && wasmExecs !== undefined) row.wasmExecShare = wasmExecs / entries;
-    if (row.instructions === undefined && !row.note) row.note = 'no stats in the -d tb-stats log';
+    if (row.instructions === undefined && !row.note) row.note = 'no WEMU_STATS counters in the -D log';
+    if (profile) {
+      try { row.profile = profileSharesOfDir(profileDir); } catch { /* unreadable profile: no shares */ }
+      if (row.profile !== undefined) row.profileIntervalUs = PROFILE_INTERVAL_US;
+      if (row.profile === undefined && !row.note) row.note = 'no CPU profile written';
+    }
     return row;
   } finally {
     rmSync(logDir, { recursive: true, force: true });
@@ -157,7 +181,12 @@ export function systemBootTiers(tiers: string[]): string[] {
   return ['auto', ...tiers.filter((t) => t !== 'auto')].filter((t, i, all) => all.indexOf(t) === i);
 }
 
-export async function benchSystemBoot(tiers: string[], withQemu = true, log: (s: string) => void = (s) => console.error(s)): Promise<SystemBootRow[]> {
+/** Profile wemu's boots unless WEMU_BENCH_PROFILE=0. */
+export function profileByDefault(): boolean {
+  return process.env.WEMU_BENCH_PROFILE !== '0';
+}
+
+export async function benchSystemBoot(tiers: string[], withQemu = true, log: (s: string) => void = (s) => console.error(s), profile = profileByDefault()): Promise<SystemBootRow[]> {
   const rows: SystemBootRow[] = [];
   let qemu: SystemBootRow | undefined;
   if (withQemu) {
@@ -166,7 +195,7 @@ export async function benchSystemBoot(tiers: string[], withQemu = true, log: (s:
     log(`bench: system boot / qemu done`);
   }
   for (const tier of systemBootTiers(tiers)) {
-    const row = await bootWemu(tier);
+    const row = await bootWemu(tier, profile);
     if (row.promptSeconds !== undefined && qemu?.promptSeconds) row.ratio = row.promptSeconds / qemu.promptSeconds;
     rows.push(row);
     log(`bench: system boot / wemu ${tier} done`);
@@ -178,7 +207,23 @@ function cell(value: number | undefined, digits: number, suffix = ''): string {
   return value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(digits)}${suffix}`;
 }
 
+function formatColumns(header: string[], lines: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (l: string[]) => l.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd();
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(fmt)].join('\n');
+}
+
+/**
+ * The boot table, then (when a row was profiled) the per-tier breakdown of
+ * the profiled wemu runs.
+ */
 export function formatSystemBootTable(rows: SystemBootRow[]): string {
+  const main = formatBootTimes(rows);
+  const profiled = rows.filter((r) => r.profile !== undefined);
+  return profiled.length === 0 ? main : `${main}\n\n${formatSystemBootProfile(profiled)}`;
+}
+
+function formatBootTimes(rows: SystemBootRow[]): string {
   const header = ['Linux boot', 'to kernel s', 'to prompt s', 'prompt / qemu', 'guest insns', 'run s', 'idle s', 'MIPS busy', 'wasm compile s', 'wasm TB share', 'note'];
   const lines = rows.map((r) => [
     r.emulator,
@@ -194,29 +239,42 @@ export function formatSystemBootTable(rows: SystemBootRow[]): string {
     r.wasmExecShare === undefined ? '-' : `${(100 * r.wasmExecShare).toFixed(1)}%`,
     r.note ?? '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (l: string[]) => l.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd();
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(fmt)].join('\n');
+  return formatColumns(header, lines);
+}
+
+/** Where the time went in each profiled wemu boot: % of the profiler's samples per category. */
+export function formatSystemBootProfile(rows: SystemBootRow[]): string {
+  const intervalMs = (rows[0]?.profileIntervalUs ?? PROFILE_INTERVAL_US) / 1000;
+  const title = `Where wemu's boot time went: % of V8 CPU-profiler samples of the wemu process (node --cpu-prof every ${intervalMs} ms, main JS thread, start to exit).\n`
+    + 'Sampled on wall-clock ticks, so waiting is "idle"; work on V8\'s background threads (WebAssembly.compile of background compiles, Wasm tier-up, concurrent GC) is not seen; the profiled boots\' times above include the profiler\'s overhead.';
+  const header = ['wemu CPU samples', 'samples', ...PROFILE_CATEGORIES.map((c) => PROFILE_CATEGORY_LABELS[c])];
+  const lines = rows.map((r) => {
+    const p = r.profile!;
+    return [r.emulator, String(p.samples), ...PROFILE_CATEGORIES.map((c) => `${(100 * p.shares[c]).toFixed(1)}%`)];
+  });
+  return `${title}\n${formatColumns(header, lines)}`;
 }
 
 async function main(): Promise<void> {
   let tiers = (process.env.WEMU_BENCH_TIERS ?? 'auto').split(',');
   let withQemu = true;
   let json: string | undefined;
+  let profile = profileByDefault();
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     switch (argv[i]) {
       case '--tiers': tiers = (argv[++i] ?? '').split(','); break;
       case '--no-qemu': withQemu = false; break;
+      case '--no-profile': profile = false; break;
       case '--json': json = argv[++i]; break;
       case '--help':
-        console.log('usage: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--json FILE]');
+        console.log('usage: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--no-profile] [--json FILE]');
         return;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
   if (!systemImagesPresent()) throw new Error(`${systemImageDir} lacks ${IMAGES.join(', ')}: run scripts/make-system-image.sh`);
-  const rows = await benchSystemBoot(tiers.map((t) => t.trim()).filter((t) => t.length > 0), withQemu);
+  const rows = await benchSystemBoot(tiers.map((t) => t.trim()).filter((t) => t.length > 0), withQemu, undefined, profile);
   console.log(formatSystemBootTable(rows));
   if (json) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');
 }

@@ -54,8 +54,14 @@ Options:
 -accel tcg[,tb-size=N][,tier=interp|wasm|auto][,thresh=N][,max-instances=N]
                        translation options: TB cache size in MiB, which code tiers run,
                        executions before a TB is compiled to Wasm, cap on live Wasm instances
--d item[,item...]      enable logging (-d help lists the items; tb-stats prints counters at exit)
+-d item[,item...]      enable logging (-d help lists the items; tb-stats logs each translated TB
+                       and prints the counters at exit)
 -D logfile             write the log to 'logfile' instead of stderr
+
+Environment:
+WEMU_STATS=1           print the counters of -d tb-stats at exit (guest instructions, run and
+                       idle time, TB and Wasm tier counters) to the -D log or stderr, without
+                       its line per translated TB
 
 Exit status: the guest's poweroff status (0 for a normal poweroff, the failure
 code of the test device otherwise); 1 for usage errors.

@@ -122,7 +122,10 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
     throw e;
   }
 
-  const stats = process.env.WEMU_STATS !== undefined || opts.tbStats;
+  // WEMU_STATS=1 prints the exit counters without -d tb-stats's line per translated TB, whose
+  // ~90,000 lines over a Linux boot cost the run (and a benchmark's timing) most of a second.
+  const statsEnv = process.env.WEMU_STATS;
+  const stats = (statsEnv !== undefined && statsEnv !== '' && statsEnv !== '0') || opts.tbStats;
   // Leave the terminal's raw mode on the way out: stop at the end of the slice, then exit with 128 + signal.
   const onSignal = (sig: NodeJS.Signals, n: number) => () => machine.stop('quit', 128 + n);
   const handlers: [NodeJS.Signals, () => void][] = [['SIGTERM', onSignal('SIGTERM', 15)], ['SIGHUP', onSignal('SIGHUP', 1)]];
@@ -136,7 +139,7 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
       const secs = result.ms / 1000;
       const mips = Number(result.guestInstructions) / 1e6 / Math.max(1e-9, (result.ms - result.idleMs) / 1000);
       log(`${NAME}: ${result.reason} status ${result.status}: ${result.guestInstructions} guest instructions in ${secs.toFixed(2)} s (${(result.idleMs / 1000).toFixed(2)} s idle, ${mips.toFixed(1)} MIPS busy)\n`);
-      if (opts.tbStats) log(machine.statsReport());
+      log(machine.statsReport());
     }
     return result.status;
   } catch (e) {

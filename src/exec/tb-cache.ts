@@ -11,6 +11,7 @@
 
 import { samePage, TranslationBlock } from './tb.js';
 import { PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE } from '../memory/tlb-layout.js';
+import type { TlbFlushLog } from '../memory/tlb.js';
 
 /** What the cache needs from the MMU (SoftMmu implements it). */
 export interface CodePageTracker {
@@ -18,18 +19,25 @@ export interface CodePageTracker {
   unprotectCodePage(hostPage: number): void;
   /** Host page of the code at (pcLo, pcHi) now, or -1 if it cannot be fetched. */
   codeHostPage(pcLo: number, pcHi: number, mmuIdx: number): number;
-  /** Changes whenever TLB entries are flushed. */
-  readonly flushGeneration: number;
+  /** What the TLB flushes dropped (the Tlb class). */
+  readonly tlbFlushes: TlbFlushLog;
 }
+
 
 export interface TbCacheHooks {
   onInvalidate(tb: TranslationBlock): void;
   onFlush(): void;
 }
 
-/** 4096 entries, as QEMU's TB_JMP_CACHE_BITS = 12: enough for a hot loop nest and cheap to clear. */
-const JUMP_CACHE_BITS = 12;
-const JUMP_CACHE_SIZE = 1 << JUMP_CACHE_BITS;
+/**
+ * The jump cache is laid out as QEMU's tb_jmp_cache: the index is 6 bits of
+ * the page number above 8 bits of the offset, so the entries of one page are
+ * one run of 256 and a single-page TLB flush clears only that run.
+ */
+const JUMP_CACHE_OFFSET_BITS = 8;
+const JUMP_CACHE_PAGE_BITS = 6;
+const JUMP_CACHE_SIZE = 1 << (JUMP_CACHE_OFFSET_BITS + JUMP_CACHE_PAGE_BITS);
+const JUMP_CACHE_PAGE_RUN = 1 << JUMP_CACHE_OFFSET_BITS;
 
 /**
  * Rough JS-heap cost of one IR op kept on a TB (the object, its args array and
@@ -74,7 +82,10 @@ export class TbCache {
   bytes = 0;
 
   private readonly jumpCache: (TranslationBlock | null)[] = new Array(JUMP_CACHE_SIZE).fill(null);
-  private jumpCacheGeneration: number;
+  /** The TLB flush log as the jump cache last saw it. */
+  private seenGeneration: number;
+  private seenWholeFlushes: number;
+  private seenPageFlushes: number;
   private readonly buckets = new Map<number, TranslationBlock[]>();
   /** Every live TB with its estimated size. */
   private readonly live = new Map<TranslationBlock, number>();
@@ -92,7 +103,35 @@ export class TbCache {
      */
     readonly chainAcrossPages = true,
   ) {
-    this.jumpCacheGeneration = mmu.flushGeneration;
+    const log = mmu.tlbFlushes;
+    this.seenGeneration = log.generation;
+    this.seenWholeFlushes = log.wholeFlushes;
+    this.seenPageFlushes = log.pageFlushes;
+  }
+
+  /** Drop the jump cache entries whose mapping a TLB flush may have changed since the last look. */
+  private syncJumpCache(): void {
+    const log = this.mmu.tlbFlushes;
+    if (log.generation === this.seenGeneration) return;
+    const ring = log.flushedPages.length;
+    if (log.wholeFlushes !== this.seenWholeFlushes || log.pageFlushes - this.seenPageFlushes > ring) {
+      this.jumpCache.fill(null);
+    } else {
+      for (let n = this.seenPageFlushes; n < log.pageFlushes; n++) {
+        // TBs of the page before may reach into the flushed one.
+        const page = log.flushedPages[n & (ring - 1)]!;
+        this.clearJumpCachePage(page);
+        this.clearJumpCachePage((page - PAGE_SIZE) | 0);
+      }
+    }
+    this.seenGeneration = log.generation;
+    this.seenWholeFlushes = log.wholeFlushes;
+    this.seenPageFlushes = log.pageFlushes;
+  }
+
+  private clearJumpCachePage(pageLo: number): void {
+    const start = jumpCacheIndex(pageLo);
+    this.jumpCache.fill(null, start, start + JUMP_CACHE_PAGE_RUN);
   }
 
   get size(): number {
@@ -105,10 +144,7 @@ export class TbCache {
 
   /** The valid TB for (pc, flags) whose code is still mapped where it was translated from, or null. */
   lookup(pcLo: number, pcHi: number, flags: number, codeMmuIdx: number): TranslationBlock | null {
-    if (this.jumpCacheGeneration !== this.mmu.flushGeneration) {
-      this.jumpCache.fill(null);
-      this.jumpCacheGeneration = this.mmu.flushGeneration;
-    }
+    this.syncJumpCache();
     const slot = jumpCacheIndex(pcLo);
     const cached = this.jumpCache[slot]!;
     if (cached !== null && (cached.pcLo | 0) === (pcLo | 0) && (cached.pcHi | 0) === (pcHi | 0) && cached.flags === flags) {
@@ -137,7 +173,7 @@ export class TbCache {
    * indirect jumps themselves; a miss goes back to the loop and lookup().
    */
   lookupJump(pcLo: number, pcHi: number, flags: number): TranslationBlock | null {
-    if (this.jumpCacheGeneration !== this.mmu.flushGeneration) return null;
+    this.syncJumpCache();
     const cached = this.jumpCache[jumpCacheIndex(pcLo)]!;
     if (cached !== null && cached.pcLo === (pcLo | 0) && cached.pcHi === (pcHi | 0) && cached.flags === flags) {
       this.stats.jumpCacheHits++;
@@ -262,9 +298,10 @@ function unlink(tb: TranslationBlock): void {
   }
 }
 
-/** Instructions are at least 2-byte aligned on the guests we care about: skip bit 0, fold in the page number. */
+/** Page bits above offset bits (see JUMP_CACHE_OFFSET_BITS); instructions are 2-byte aligned, so bit 0 is skipped. */
 function jumpCacheIndex(pcLo: number): number {
-  return ((pcLo >>> 1) ^ (pcLo >>> (PAGE_BITS + 1))) & (JUMP_CACHE_SIZE - 1);
+  return (((pcLo >>> PAGE_BITS) & ((1 << JUMP_CACHE_PAGE_BITS) - 1)) << JUMP_CACHE_OFFSET_BITS)
+    | ((pcLo >>> 1) & (JUMP_CACHE_PAGE_RUN - 1));
 }
 
 /** A hash of (pc, flags) that stays a small integer (a V8 Smi: no boxing on Map access). */

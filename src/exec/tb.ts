@@ -27,6 +27,13 @@ export class TranslationBlock {
   interpCode: unknown = null;
   /** The Wasm tier's entry for this TB once compiled (set by the Wasm tier). */
   wasmCode: unknown = null;
+  /**
+   * TBs the loop entered right after this one other than through a link
+   * (goto_ptr targets: calls, returns), a few at most: the tier policy grows
+   * compiled regions along them. A field, not a WeakMap: it is updated at
+   * every entry from the loop.
+   */
+  successors: TranslationBlock[] | null = null;
 
   constructor(
     /** Guest virtual pc of the first instruction, as lo/hi 32-bit words. */

@@ -23,7 +23,7 @@ import {
   Access, FaultKind, FaultRaiser, GuestMemoryAccess, MemorySlowPath, PageLookup, PageTranslator, Prot,
 } from './softmmu-api.js';
 import { codeTlbIndex, PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE, TlbEntry } from './tlb-layout.js';
-import { Tlb } from './tlb.js';
+import { Tlb, TlbFlushLog } from './tlb.js';
 import { GuestMemoryAccessor } from './guest-memory-access.js';
 import type { MmioBus } from './address-space.js';
 
@@ -354,8 +354,8 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
   }
 
   /** Changes on every TLB flush: virtual-address caches (the TB jump cache) must be dropped then. */
-  get flushGeneration(): number {
-    return this.tlb.generation;
+  get tlbFlushes(): TlbFlushLog {
+    return this.tlb;
   }
 
   // --- flushes ---------------------------------------------------------------------

@@ -23,7 +23,21 @@ const INVALID = -1;
 /** Host pages in a full wasm32 memory (4 GiB / 4 KiB): one byte each for the code-page map. */
 const HOST_PAGE_COUNT = 1 << (32 - PAGE_BITS);
 
-export class Tlb {
+/** The Tlb's record of its flushes, for caches keyed by virtual address (the TB jump cache). */
+export interface TlbFlushLog {
+  /** Changes whenever TLB entries are flushed. */
+  readonly generation: number;
+  /** Flushes of more than one page. */
+  readonly wholeFlushes: number;
+  /** Single-page flushes; the page of flush n is flushedPages[n % length]. */
+  readonly pageFlushes: number;
+  readonly flushedPages: Int32Array;
+}
+
+/** Single-page flushes remembered for virtual-address caches (a power of two). */
+export const FLUSHED_PAGE_RING = 16;
+
+export class Tlb implements TlbFlushLog {
   /** Per entry: the write tag withheld because the page holds code (INVALID if none). */
   private readonly shadowWriteLo = new Int32Array(ENTRY_COUNT).fill(INVALID);
   private readonly shadowWriteHi = new Int32Array(ENTRY_COUNT).fill(INVALID);
@@ -46,6 +60,17 @@ export class Tlb {
    * cache) can notice that a mapping may have changed.
    */
   generation = 0;
+  /**
+   * What the flushes since a generation dropped: flushPage() records its page
+   * (low word of the page address) in a ring, other flushes count as whole.
+   * A virtual-address cache that saw generation G can drop only those pages
+   * when wholeFlushes is unchanged and fewer than FLUSHED_PAGE_RING pages
+   * were recorded since (the Linux boot flushes single pages ~140K times,
+   * text patching through the fixmap mostly).
+   */
+  wholeFlushes = 0;
+  pageFlushes = 0;
+  readonly flushedPages = new Int32Array(FLUSHED_PAGE_RING);
 
   constructor(private readonly mem: LinearMemory) {
     this.flushAll();
@@ -146,15 +171,18 @@ export class Tlb {
   }
 
   flushAll(): void {
+    this.wholeFlushes++;
     this.invalidateRange(0, ENTRY_COUNT);
   }
 
   flushMmu(mmuIdx: number): void {
+    this.wholeFlushes++;
     this.invalidateRange(mmuIdx * TLB_ENTRIES, (mmuIdx + 1) * TLB_ENTRIES);
   }
 
   /** Drop the page of vaddr from every table. */
   flushPage(vaddrLo: number, vaddrHi: number): void {
+    this.flushedPages[this.pageFlushes++ & (FLUSHED_PAGE_RING - 1)] = vaddrLo & PAGE_MASK_LO;
     const tagLo = vaddrLo & PAGE_MASK_LO;
     const tagHi = vaddrHi | 0;
     const i32 = this.mem.i32;

@@ -159,3 +159,25 @@ test('without chaining across pages (system mode), only a TB on the same page an
   anywhere.insert(b);
   assert.equal(anywhere.link(a, 1, b), true, 'user mode links across pages');
 });
+
+test('a single-page TLB flush drops only that page from the jump cache; a whole flush drops all', () => {
+  const { map, mmu, cache, page, hostPage } = setup();
+  map.map(0x1000, hostPage(0), RX);
+  map.map(0x2000, hostPage(1), RX);
+  const a = tb(0x1000, [page(0)]);
+  const b = tb(0x2000, [page(1)]);
+  cache.insert(a);
+  cache.insert(b);
+  assert.equal(cache.lookupJump(0x1000, 0, 0), a);
+  assert.equal(cache.lookupJump(0x2000, 0, 0), b);
+  mmu.flushPage(0x1000, 0);
+  assert.equal(cache.lookupJump(0x1000, 0, 0), null, 'the flushed page is gone from the jump cache');
+  assert.equal(cache.lookupJump(0x2000, 0, 0), b, 'another page stays');
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), a, 'the full lookup checks the mapping and refills it');
+  assert.equal(cache.lookupJump(0x1000, 0, 0), a);
+  for (let i = 0; i < 40; i++) mmu.flushPage(0x100000 + i * 0x1000, 0); // more than the flush log holds
+  assert.equal(cache.lookupJump(0x2000, 0, 0), null, 'an overflowing log drops everything');
+  assert.equal(cache.lookup(0x2000, 0, 0, 0), b);
+  mmu.flushAll();
+  assert.equal(cache.lookupJump(0x2000, 0, 0), null);
+});

@@ -111,8 +111,6 @@ export class WasmTiering implements TierPolicy {
   /** TBs whose compile failed: they stay in the cold tier. */
   private readonly failed = new WeakSet<TranslationBlock>();
   lastCompileError: unknown = null;
-  /** TBs the loop entered right after each TB (not through a direct link): goto_ptr targets mostly. */
-  private readonly successors = new WeakMap<TranslationBlock, TranslationBlock[]>();
   private readonly recompiles = new WeakMap<TranslationBlock, number>();
   /** The tier tierFor answered last: its lastTb ran just before the TB asked about now. */
   private lastTier: Tier | null = null;
@@ -185,9 +183,9 @@ export class WasmTiering implements TierPolicy {
   private noteSuccessor(tb: TranslationBlock): void {
     const prev = this.lastTier?.lastTb ?? null;
     if (prev === null || prev === tb || prev.flags !== tb.flags) return;
-    let list = this.successors.get(prev);
-    if (list === undefined) this.successors.set(prev, (list = []));
-    if (list.length < MAX_SUCCESSORS && !list.includes(tb)) list.push(tb);
+    const list = prev.successors;
+    if (list === null) prev.successors = [tb];
+    else if (list.length < MAX_SUCCESSORS && !list.includes(tb)) list.push(tb);
   }
 
   onInvalidate(tb: TranslationBlock): void {
@@ -253,7 +251,7 @@ export class WasmTiering implements TierPolicy {
       visit(t.jump[0]);
       visit(t.jump[1]);
       for (const from of t.jumpedFrom) visit(from);
-      if (grow) for (const next of this.successors.get(t) ?? []) visit(next);
+      if (grow && t.successors !== null) for (const next of t.successors) visit(next);
     }
     return out;
   }

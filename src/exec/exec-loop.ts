@@ -52,6 +52,10 @@ export interface ColdTierControls {
    * it to itself when indirect chaining is on (ExecLoopOptions.indirectChaining).
    */
   indirectJumps?: IndirectJumpLookup | null;
+  /** Unlinked jumps to another page go through indirectJumps (set when the loop never links across pages). */
+  crossPageLookups?: boolean;
+  /** TierPolicy.hotThreshold, for a cold tier that chains TBs itself. */
+  hotThreshold?: number;
 }
 
 export interface ExecLoopOptions {
@@ -72,9 +76,8 @@ export interface ExecLoopOptions {
   /**
    * Let the cold tier follow indirect jumps (goto_ptr) through the jump cache
    * without returning here. Default: on when no policy is given (interpreter
-   * only). Off under another policy unless asked for, because the policy then
-   * no longer sees the TBs reached by returns (a Wasm policy may count or
-   * compile them in tierFor).
+   * only) or the policy has a hotThreshold (the cold tier then returns here
+   * for hot TBs); off otherwise, as the policy must see every TB.
    */
   indirectChaining?: boolean;
   /**
@@ -140,8 +143,11 @@ export class ExecLoop implements IndirectJumpLookup {
       },
     }, options.chainAcrossPages ?? true);
     this.mmu.onCodeWrite = (hostPage) => this.invalidateHostPage(hostPage);
-    if ((options.indirectChaining ?? options.policy === undefined) && 'indirectJumps' in this.cold) {
+    const hot = options.policy?.hotThreshold;
+    if ('hotThreshold' in this.cold && hot !== undefined) this.cold.hotThreshold = hot;
+    if ((options.indirectChaining ?? (options.policy === undefined || hot !== undefined)) && 'indirectJumps' in this.cold) {
       this.cold.indirectJumps = this;
+      if ('crossPageLookups' in this.cold) this.cold.crossPageLookups = !(options.chainAcrossPages ?? true);
     }
   }
 

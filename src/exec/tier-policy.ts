@@ -12,6 +12,14 @@ export interface TierPolicy {
   onInvalidate(tb: TranslationBlock): void;
   /** The whole TB cache was flushed. */
   onFlush(): void;
+  /**
+   * The execution count at which the policy wants to see a TB at the loop
+   * (it queues it for compilation then). A cold tier chaining TBs itself
+   * stops chaining into a TB with exactly this count; without one the policy
+   * must see every TB the loop could enter, and the cold tier does not follow
+   * goto_ptr itself.
+   */
+  readonly hotThreshold?: number;
 }
 
 /** Everything runs in the cold tier (the interpreter). */

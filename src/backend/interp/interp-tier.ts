@@ -30,8 +30,13 @@
 //     ExitCode.Chain0/Chain1, so an exhausted budget ends the slice at a TB
 //     boundary with that TB's normal exit code;
 //   - goto_ptr continues in the TB the loop's jump cache holds for the new pc
-//     (indirectJumps, set by the loop when nothing else needs to see those
-//     TBs) under the same conditions, and otherwise returns ExitCode.Next;
+//     (indirectJumps, set by the loop) under the same conditions, and
+//     otherwise returns ExitCode.Next; so does an unlinked goto_tb to another
+//     page when the loop never links across pages (crossPageLookups: system
+//     mode), as a link to it will never come;
+//   - a TB at exactly hotThreshold executions is not chained to: the loop
+//     hands it to the tier policy, which queues it for Wasm (only then: while
+//     its module compiles in the background it keeps running here, chained);
 //   - exit_tb returns its code.
 //
 // TB ends are superoperators (GOTO_TB_PC, BRTB64; see encode.ts) that
@@ -75,6 +80,10 @@ export class InterpTier implements Tier {
   lastTb: TranslationBlock | null = null;
   /** Set by the exec loop when goto_ptr may continue here (ExecLoopOptions.indirectChaining). */
   indirectJumps: IndirectJumpLookup | null = null;
+  /** Set by the exec loop when it never links TBs across pages: unlinked cross-page jumps use indirectJumps too. */
+  crossPageLookups = false;
+  /** Executions at which the loop's tier policy wants to see a TB, once (Infinity: never). */
+  hotThreshold = Infinity;
   private readonly pool: ConstPool;
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable, private readonly slowPath: MemorySlowPath) {
@@ -429,7 +438,7 @@ export class InterpTier implements Tier {
         case IOp.goto_tb: {
           const slot = code[ip + 1]!, next = cur.jump[slot as 0 | 1];
           if (next === null || !next.valid || next.interpCode === null || next.wasmCode !== null ||
-              this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
+              next.execCount === this.hotThreshold || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
             return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
           }
           cur = next; code = next.interpCode as Int32Array; ip = 0;
@@ -454,18 +463,23 @@ export class InterpTier implements Tier {
       // exit -1 is goto_ptr: the pc is in Cpu.PC, the next TB comes from the loop's jump cache.
       let next: TranslationBlock | null;
       if (exit >= 0) {
-        m[PC_W] = code[exit + 1]!; m[PC_W + 1] = code[exit + 2]!;
+        const pcLo = code[exit + 1]!, pcHi = code[exit + 2]!;
+        m[PC_W] = pcLo; m[PC_W + 1] = pcHi;
         const slot = code[exit]!;
         next = cur.jump[slot as 0 | 1];
+        if (next === null && this.crossPageLookups && (((pcLo ^ cur.pcLo) & PAGE_MASK_LO) !== 0 || pcHi !== cur.pcHi)
+            && this.indirectJumps !== null) {
+          next = this.indirectJumps.lookupIndirect(pcLo, pcHi, cur.flags);
+        }
         if (next === null || !next.valid || next.interpCode === null || next.wasmCode !== null ||
-            this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
+            next.execCount === this.hotThreshold || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
           return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
         }
       } else {
         const lookup = this.indirectJumps;
         if (lookup === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return ExitCode.Next;
         next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, cur.flags);
-        if (next === null || next.interpCode === null || next.wasmCode !== null) return ExitCode.Next;
+        if (next === null || next.interpCode === null || next.wasmCode !== null || next.execCount === this.hotThreshold) return ExitCode.Next;
       }
       cur = next; code = next.interpCode as Int32Array; ip = 0;
       this.lastTb = cur;

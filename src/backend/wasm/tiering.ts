@@ -136,6 +136,11 @@ export class WasmTiering implements TierPolicy {
     return { ...this.wasm.stats, queued: this.queue.length, compilesInFlight: this.inFlight };
   }
 
+  /** auto: the loop must see a TB at the threshold to compile it; the others decide at every entry. */
+  get hotThreshold(): number | undefined {
+    return this.mode === 'auto' ? this.thresh : undefined;
+  }
+
   tierFor(tb: TranslationBlock): Tier {
     if (this.mode === 'auto') {
       this.noteSuccessor(tb);

@@ -17,21 +17,40 @@ const CAPACITY = CONST_POOL_SIZE / SLOT_BYTES;
 const HEADROOM_SLOTS = 16384;
 
 export class ConstPool {
-  private readonly slotOf = new Map<bigint, number>();
+  /**
+   * Slots by high half, then low half (int32 keys: small integers, so a
+   * lookup allocates nothing, unlike bigint keys). Most constants share a
+   * high half of 0 or -1.
+   */
+  private readonly slotOf = new Map<number, Map<number, number>>();
   private used = 0;
 
   constructor(private readonly mem: LinearMemory) {}
 
   /** Word index of the slot holding value (an unsigned 64-bit, or 32-bit, bigint). */
   wordOf(value: bigint): number {
-    const hit = this.slotOf.get(value);
-    if (hit !== undefined) return hit;
+    const v = BigInt.asUintN(64, value);
+    return this.wordOfPair(Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
+  }
+
+  /** Word index of the slot holding the 64-bit value whose int32 halves are lo and hi. */
+  wordOfPair(lo: number, hi: number): number {
+    let byLo = this.slotOf.get(hi);
+    if (byLo === undefined) {
+      byLo = new Map();
+      this.slotOf.set(hi, byLo);
+    } else {
+      const hit = byLo.get(lo);
+      if (hit !== undefined) return hit;
+    }
     if (this.used >= CAPACITY) throw new Error('interpreter constant pool exhausted: flush the TB cache');
     const byte = CONST_POOL_BASE + this.used * SLOT_BYTES;
     this.used++;
-    this.mem.writeU64(byte, BigInt.asUintN(64, value));
+    const i32 = this.mem.i32;
+    i32[byte >>> 2] = lo;
+    i32[(byte >>> 2) + 1] = hi;
     const word = byte >>> 2;
-    this.slotOf.set(value, word);
+    byLo.set(lo, word);
     return word;
   }
 

@@ -86,14 +86,26 @@ export class RiscvDecoder {
 
   /** Decode `insn` (16 or 32 bits, by its low bits); null for an undefined encoding. */
   decode(insn: number): Decoded | null {
+    const args = emptyArgs();
+    const pattern = this.decodeInto(insn, args);
+    return pattern === null ? null : { pattern, args };
+  }
+
+  /**
+   * Decode `insn` into `args` (every field rewritten, so one object can serve
+   * a whole TB without allocating); the pattern, or null for an undefined encoding.
+   */
+  decodeInto(insn: number, args: InsnArgs): CompiledPattern | null {
     const length = insnLength(insn & 0xffff);
     const bucket = length === 4 ? this.buckets32[bucketKey32(insn)]! : this.buckets16[bucketKey16(insn & 0xffff)]!;
     const bits = length === 4 ? insn >>> 0 : insn & 0xffff;
-    for (const p of bucket) {
+    for (let i = 0; i < bucket.length; i++) {
+      const p = bucket[i]!;
       if (((bits & p.mask) >>> 0) === p.match) {
-        const args = emptyArgs();
+        args.rd = 0; args.rs1 = 0; args.rs2 = 0; args.rs3 = 0; args.imm = 0;
+        args.rm = 0; args.csr = 0; args.aq = 0; args.rl = 0;
         extractArgs(p.fmt, bits, args);
-        return { pattern: p, args };
+        return p;
       }
     }
     return null;

@@ -11,7 +11,8 @@ import { Access, FaultKind, FaultRaiser } from '../../memory/softmmu-api.js';
 import { PAGE_SIZE } from '../../memory/tlb-layout.js';
 import { Excp, G_PC, RV_GLOBALS, Rv } from './cpu-layout.js';
 import { RiscvDecoder, USER_DECODER, insnLength } from './decoder.js';
-import { InsnPattern } from './decode-spec.js';
+import { InsnArgs, InsnPattern } from './decode-spec.js';
+import { emptyArgs } from './decode-formats.js';
 import { disassembleInsn } from './disasm.js';
 import { registerFpHelpers } from './fp-helpers.js';
 import { raiseGuestException, registerRiscvHelpers } from './rv-helpers.js';
@@ -65,6 +66,11 @@ function fetchInsn(fetch: CodeFetcher, pc: bigint): number {
   return (first | (fetch.fetch16(lo2, hi2) << 16)) >>> 0;
 }
 
+/** The high half of (hi:lo) + offset, for 0 <= offset < 2^32 (the low half is (lo + offset) | 0). */
+function carryHi(lo: number, hi: number, offset: number): number {
+  return (lo >>> 0) + offset >= 4294967296 ? (hi + 1) | 0 : hi;
+}
+
 export class RiscvTarget implements GuestTarget, FaultRaiser {
   readonly name = 'riscv64';
   readonly globals = RV_GLOBALS;
@@ -73,6 +79,8 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
   private readonly mmuIdxOverride: number | undefined;
   private readonly system: RiscvSystemHooks | undefined;
   readonly decoder: RiscvDecoder;
+  /** The operands of the instruction being translated (refilled per instruction, read synchronously). */
+  private readonly args: InsnArgs = emptyArgs();
 
   constructor(readonly mem: LinearMemory, options: RiscvTargetOptions = {}) {
     this.mmuIdxOverride = options.mmuIdx;
@@ -98,39 +106,47 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
   }
 
   translate(b: IRBuilder, pcLo: number, pcHi: number, flags: number, fetch: CodeFetcher, maxInsns: number): TranslateResult {
-    const startPc = (BigInt(pcHi >>> 0) << 32n) | BigInt(pcLo >>> 0);
-    const pageEnd = (startPc & ~BigInt(PAGE_SIZE - 1)) + BigInt(PAGE_SIZE);
+    // The pc is kept as int32 halves plus the byte count translated so far
+    // (no BigInt: this runs for every instruction of every TB).
     const ctx = new DisasContext(b, this.helpers, this.dataMmuIdx(flags), flags & TB_FLAG_PRIV_MASK, this.csrs);
     ctx.tbFlags = flags;
-    const fpGuard = this.system ? (c: DisasContext) => this.system!.fpGuard(c) : undefined;
-    let pc = startPc;
+    const system = this.system;
+    const args = this.args;
+    const pageOff = pcLo & (PAGE_SIZE - 1);
+    let size = 0;
     let icount = 0;
+    let lo = pcLo | 0, hi = pcHi | 0;
     for (;;) {
+      const first = fetch.fetch16(lo, hi);
+      const length = insnLength(first);
       // An instruction straddling the page end must start its own TB: fetching
       // its second half may fault, and that must not happen after earlier
       // instructions of this TB were translated (they have not run yet).
-      if (icount > 0 && pc === pageEnd - 2n && insnLength(fetch.fetch16(...splitPc(pc))) === 4) break;
-      b.insnStart(pc);
-      const insn = fetchInsn(fetch, pc);
-      ctx.pc = pc;
+      if (icount > 0 && length === 4 && pageOff + size === PAGE_SIZE - 2) break;
+      b.insnStartPair(lo, hi);
+      const insn = length === 2 ? first : (first | (fetch.fetch16((lo + 2) | 0, carryHi(lo, hi, 2)) << 16)) >>> 0;
+      ctx.pcLo = lo; ctx.pcHi = hi;
       ctx.insn = insn;
-      ctx.nextPc = pc + BigInt(insnLength(insn & 0xffff));
-      const decoded = this.decoder.decode(insn);
-      if (!decoded
-        || (fpGuard !== undefined && decoded.pattern.fpRegs !== undefined && !fpGuard(ctx))
-        || !decoded.pattern.trans(ctx, decoded.args)) ctx.illegal();
+      ctx.nextLo = (lo + length) | 0; ctx.nextHi = carryHi(lo, hi, length);
+      const pattern = this.decoder.decodeInto(insn, args);
+      if (pattern === null
+        || (system !== undefined && pattern.fpRegs !== undefined && !system.fpGuard(ctx))
+        || !pattern.trans(ctx, args)) ctx.illegal();
       icount++;
-      pc = ctx.nextPc;
+      // The next pc is whatever the instruction left in ctx (its own length, as a rule).
+      size = (ctx.nextLo - pcLo) >>> 0;
+      lo = ctx.nextLo; hi = ctx.nextHi;
       if (ctx.jmp !== JmpKind.Next) break;
-      if (icount >= maxInsns || pc >= pageEnd) break;
+      if (icount >= maxInsns || pageOff + size >= PAGE_SIZE) break;
     }
     if (ctx.jmp === JmpKind.Next || ctx.jmp === JmpKind.EndTb) {
-      ctx.gotoTb(0, pc);
+      b.mov(b.global(G_PC), b.const64Pair(lo, hi));
+      b.gotoTb(0);
     } else if (ctx.jmp === JmpKind.Lookup) {
-      b.mov(b.global(G_PC), ctx.c64(BigInt.asUintN(64, pc)));
+      b.mov(b.global(G_PC), b.const64Pair(lo, hi));
       b.exitTb(ExitCode.Next);
     }
-    return { icount, size: Number(pc - startPc) };
+    return { icount, size };
   }
 
   disassemble(pc: bigint, fetch: CodeFetcher): { text: string; length: number } {

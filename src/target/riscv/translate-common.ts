@@ -113,9 +113,9 @@ export function branch(cond: Cond): TransFn {
   return (ctx, a) => {
     const taken = ctx.b.newLabel();
     ctx.b.brcond(cond, ctx.gpr(a.rs1), ctx.gpr(a.rs2), taken);
-    ctx.gotoTb(1, ctx.nextPc);
+    ctx.gotoTbNext(1);
     ctx.b.setLabel(taken);
-    ctx.gotoTb(0, ctx.pcRel(a.imm));
+    ctx.gotoTbRel(0, a.imm);
     ctx.jmp = JmpKind.NoReturn;
     return true;
   };

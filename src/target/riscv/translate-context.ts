@@ -20,11 +20,30 @@ export const enum JmpKind {
   EndTb,
 }
 
+/** (hi:lo) + offset as int32 halves, in PAIR_LO / PAIR_HI (offset: a safe integer). */
+let PAIR_LO = 0, PAIR_HI = 0;
+function addPair(lo: number, hi: number, offset: number): void {
+  const sum = (lo >>> 0) + offset;
+  const carry = Math.floor(sum / 4294967296);
+  PAIR_LO = sum | 0;
+  PAIR_HI = (hi + carry) | 0;
+}
+
+function pairToBigInt(lo: number, hi: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
 export class DisasContext {
-  /** pc of the instruction being translated. */
-  pc = 0n;
-  /** pc of the following instruction. */
-  nextPc = 0n;
+  /**
+   * The pc of the instruction being translated and of the next one, as int32
+   * halves: BigInt arithmetic allocates and this is updated for every
+   * instruction translated, so the pc stays in numbers unless a translator
+   * asks for the bigint (pc, nextPc).
+   */
+  pcLo = 0;
+  pcHi = 0;
+  nextLo = 0;
+  nextHi = 0;
   /** Raw bits of the current instruction (16 or 32 bits). */
   insn = 0;
   jmp: JmpKind = JmpKind.Next;
@@ -41,6 +60,28 @@ export class DisasContext {
     /** The CSRs this machine implements. */
     readonly csrs: ReadonlyMap<number, CsrDef>,
   ) {}
+
+  /** pc of the instruction being translated. */
+  get pc(): bigint {
+    return pairToBigInt(this.pcLo, this.pcHi);
+  }
+
+  set pc(v: bigint) {
+    const u = BigInt.asUintN(64, v);
+    this.pcLo = Number(u & 0xffffffffn) | 0;
+    this.pcHi = Number(u >> 32n) | 0;
+  }
+
+  /** pc of the following instruction. */
+  get nextPc(): bigint {
+    return pairToBigInt(this.nextLo, this.nextHi);
+  }
+
+  set nextPc(v: bigint) {
+    const u = BigInt.asUintN(64, v);
+    this.nextLo = Number(u & 0xffffffffn) | 0;
+    this.nextHi = Number(u >> 32n) | 0;
+  }
 
   helper(name: string): number {
     return this.helpers.idOf(name);
@@ -101,7 +142,7 @@ export class DisasContext {
 
   /** Illegal instruction: tval is the instruction's own bits. */
   illegal(): void {
-    this.raise(Excp.ILLEGAL_INSN, this.c64(this.insn >>> 0));
+    this.raise(Excp.ILLEGAL_INSN, this.b.const64Pair(this.insn | 0, 0));
   }
 
   /** Jump to a constant target through chaining slot `slot`. */
@@ -110,8 +151,31 @@ export class DisasContext {
     this.b.gotoTb(slot);
   }
 
+  /** Jump to this.pc + offset through chaining slot `slot`. */
+  gotoTbRel(slot: 0 | 1, offset: number): void {
+    this.b.mov(this.b.global(G_PC), this.pcConst(offset));
+    this.b.gotoTb(slot);
+  }
+
+  /** Jump to the next instruction through chaining slot `slot`. */
+  gotoTbNext(slot: 0 | 1): void {
+    this.b.mov(this.b.global(G_PC), this.nextPcConst());
+    this.b.gotoTb(slot);
+  }
+
   /** The pc the instruction at this.pc + offset refers to. */
   pcRel(offset: number): bigint {
     return BigInt.asUintN(64, this.pc + BigInt(offset));
+  }
+
+  /** The i64 constant this.pc + offset. */
+  pcConst(offset: number): Temp {
+    addPair(this.pcLo, this.pcHi, offset);
+    return this.b.const64Pair(PAIR_LO, PAIR_HI);
+  }
+
+  /** The i64 constant pc of the next instruction. */
+  nextPcConst(): Temp {
+    return this.b.const64Pair(this.nextLo, this.nextHi);
   }
 }

@@ -11,13 +11,13 @@ export const transLui: TransFn = (ctx, a) => {
 };
 
 export const transAuipc: TransFn = (ctx, a) => {
-  ctx.setGpr(a.rd, ctx.c64(ctx.pcRel(a.imm)));
+  ctx.setGpr(a.rd, ctx.pcConst(a.imm));
   return true;
 };
 
 export const transJal: TransFn = (ctx, a) => {
-  ctx.setGpr(a.rd, ctx.c64(ctx.nextPc));
-  ctx.gotoTb(0, ctx.pcRel(a.imm));
+  ctx.setGpr(a.rd, ctx.nextPcConst());
+  ctx.gotoTbRel(0, a.imm);
   ctx.jmp = JmpKind.NoReturn;
   return true;
 };
@@ -26,8 +26,8 @@ export const transJalr: TransFn = (ctx, a) => {
   // The target is computed before rd is written: rd may be rs1.
   const target = ctx.tmp();
   ctx.b.addi(target, ctx.gpr(a.rs1), a.imm);
-  ctx.b.bini('and', target, target, -2n);
-  ctx.setGpr(a.rd, ctx.c64(ctx.nextPc));
+  ctx.b.bini('and', target, target, -2);
+  ctx.setGpr(a.rd, ctx.nextPcConst());
   ctx.b.mov(ctx.b.global(G_PC), target);
   ctx.b.gotoPtr();
   ctx.jmp = JmpKind.NoReturn;
@@ -41,7 +41,7 @@ export const transEcall: TransFn = (ctx) => {
 };
 
 export const transEbreak: TransFn = (ctx) => {
-  ctx.raise(Excp.BREAKPOINT, ctx.c64(ctx.pc));
+  ctx.raise(Excp.BREAKPOINT, ctx.pcConst(0));
   return true;
 };
 

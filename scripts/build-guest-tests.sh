@@ -50,7 +50,7 @@ done
 build hello_dynamic "${march[@]}" "$src/hello_dynamic.c"
 
 # Benchmarks (tiny runtime; the work scale is argv[1]).
-for name in sha256 sort sieve; do
+for name in sha256 sort sieve mpi vli keccak blake2s; do
   build "bench_$name" "${march[@]}" -static "${tiny_flags[@]}" "$bench_src/$name.c" "${tiny_static[@]}"
 done
 

@@ -90,6 +90,13 @@ export interface CodegenOptions {
  * each, within the noise: short TBs, few registers live). (With one Wasm function per TB,
  * before regions, caching was no faster: entry loads and write-backs cost as
  * much as they saved on short TBs.)
+ * Every cached global is live through the whole region function (its
+ * dispatch loop), so a module with 20+ of them leaves TurboFan spilling hot
+ * values to the stack (seen in --print-wasm-code of bench_mpi's addmul loop).
+ * Tried 2026-11-22 on the mpi/vli/keccak/blake2s benchmarks, none a clear
+ * win within the machine's +-25% noise: globals cached per TB (loaded at TB
+ * entry, written back at its exits), caching only the 8 or 12 most used,
+ * and reloading them after each memory slow path (that one twice as slow).
  */
 export const DEFAULT_CODEGEN_OPTIONS: CodegenOptions = { cacheGlobals: true };
 
@@ -136,7 +143,10 @@ class TbCodegen implements EmitContext {
     this.tempLocal = new Array(this.ir.temps.length).fill(-1);
     this.curPc = pcBig(tb.pcLo, tb.pcHi);
     // The memory slow path reads guest state only through Cpu.PC (and may raise): write back first.
-    this.memFns = { slowLoad: env.slowLoad, slowStore: env.slowStore, storePc: () => { this.frame.sync(true); this.storePc(); } };
+    this.memFns = {
+      slowLoad: env.slowLoad, slowStore: env.slowStore,
+      storePc: () => { this.frame.sync(true); this.storePc(); },
+    };
     this.hasCalls = this.ir.ops.some((op) => op.opc === Opc.call);
     this.cache = this.frame.cache;
   }

@@ -2,7 +2,7 @@
 // fields, division with RISC-V's total answers, double-width arithmetic.
 // Scratch numbering: byte swaps use i32 #7 and i64 #7 only (they run inside
 // the memory emitters, which use lower numbers); the double-width ops use
-// i64 #0..#4 and never nest inside anything else.
+// i64 #0..#3 and never nest inside anything else.
 
 import { Temp, Type } from '../../ir/types.js';
 import { EmitContext, valType } from './emit-context.js';
@@ -92,7 +92,8 @@ export function emitExtract(e: EmitContext, d: Temp, a: Temp, pos: number, len: 
 /**
  * Division and remainder with the op table's total semantics. Wasm traps on
  * a zero divisor and on signed MIN / -1, so those cases take other arms:
- * x / -1 is -x (which wraps MIN to MIN) and x % -1 is 0.
+ * x / -1 is -x (which wraps MIN to MIN) and x % -1 is 0. Both arms are
+ * hinted unlikely (encoder.ts CodeWriter.hint).
  */
 export function emitDivRem(e: EmitContext, d: Temp, a: Temp, b: Temp, kind: 'div' | 'divu' | 'rem' | 'remu'): void {
   const t = d.type;
@@ -100,14 +101,14 @@ export function emitDivRem(e: EmitContext, d: Temp, a: Temp, b: Temp, kind: 'div
   const w = e.w;
   e.def(d, () => {
     e.get(b);
-    w.op(pick(t, Op.i32_eqz, Op.i64_eqz)).if_(vt);
+    w.op(pick(t, Op.i32_eqz, Op.i64_eqz)).hint(false).if_(vt);
     if (kind === 'div' || kind === 'divu') pushConst(e, t, -1n);
     else e.get(a);
     w.else_();
     if (kind === 'div' || kind === 'rem') {
       e.get(b);
       pushConst(e, t, -1n);
-      w.op(pick(t, Op.i32_eq, Op.i64_eq)).if_(vt);
+      w.op(pick(t, Op.i32_eq, Op.i64_eq)).hint(false).if_(vt);
       if (kind === 'div') {
         pushConst(e, t, 0n);
         e.get(a);
@@ -172,8 +173,13 @@ export function emitAddSub2(e: EmitContext, dl: Temp, dh: Temp, al: Temp, ah: Te
 
 /**
  * (dl, dh) = full product of a and b. i32 uses one i64 multiply; i64 builds
- * the high half from four 32x32 partial products (Wasm has no mul-high).
- * Scratch i64: #0 a, #1 b, #2 a_lo*b_hi, #3 a_hi*b_lo, #4 the high half.
+ * the high half from four 32x32 partial products (Wasm has no mul-high), in
+ * the order of Hacker's Delight's mulhu, where no partial sum can overflow:
+ *   t  = a_hi*b_lo + (a_lo*b_lo >> 32)
+ *   w1 = a_lo*b_hi + (t & 0xffffffff)
+ *   hi = a_hi*b_hi + (t >> 32) + (w1 >> 32)
+ * (16 operations; summing the four products' halves separately took 20).
+ * Scratch i64: #0 a, #1 b, #2 t, #3 w1.
  */
 export function emitMul2(e: EmitContext, dl: Temp, dh: Temp, a: Temp, b: Temp, signed: boolean): void {
   const w = e.w;
@@ -188,7 +194,7 @@ export function emitMul2(e: EmitContext, dl: Temp, dh: Temp, a: Temp, b: Temp, s
     e.def(dh, () => w.localGet(A).i64Const(32n).op(Op.i64_shr_u).op(Op.i32_wrap_i64));
     return;
   }
-  const P01 = e.scratch(ValType.I64, 2), P10 = e.scratch(ValType.I64, 3), HI = e.scratch(ValType.I64, 4);
+  const T = e.scratch(ValType.I64, 2), W1 = e.scratch(ValType.I64, 3);
   const M = 0xffffffffn;
   const lo32 = (x: number): void => void w.localGet(x).i64Const(M).op(Op.i64_and);
   const hi32 = (x: number): void => void w.localGet(x).i64Const(32n).op(Op.i64_shr_u);
@@ -196,22 +202,21 @@ export function emitMul2(e: EmitContext, dl: Temp, dh: Temp, a: Temp, b: Temp, s
   w.localSet(A);
   e.get(b);
   w.localSet(B);
-  lo32(A); hi32(B); w.op(Op.i64_mul).localSet(P01);
-  hi32(A); lo32(B); w.op(Op.i64_mul).localSet(P10);
-  // hi = a_hi*b_hi + (p01 >> 32) + (p10 >> 32) + (((a_lo*b_lo) >> 32) + lo32(p01) + lo32(p10)) >> 32
-  hi32(A); hi32(B); w.op(Op.i64_mul);
-  hi32(P01); w.op(Op.i64_add);
-  hi32(P10); w.op(Op.i64_add);
+  hi32(A); lo32(B); w.op(Op.i64_mul);
   lo32(A); lo32(B); w.op(Op.i64_mul).i64Const(32n).op(Op.i64_shr_u);
-  lo32(P01); w.op(Op.i64_add);
-  lo32(P10); w.op(Op.i64_add);
-  w.i64Const(32n).op(Op.i64_shr_u).op(Op.i64_add);
+  w.op(Op.i64_add).localSet(T);
+  lo32(A); hi32(B); w.op(Op.i64_mul);
+  lo32(T); w.op(Op.i64_add).localSet(W1);
+  hi32(A); hi32(B); w.op(Op.i64_mul);
+  hi32(T); w.op(Op.i64_add);
+  hi32(W1); w.op(Op.i64_add);
   if (signed) {
     // Signed high half = unsigned high half - (a < 0 ? b : 0) - (b < 0 ? a : 0).
     w.localGet(A).i64Const(63n).op(Op.i64_shr_s).localGet(B).op(Op.i64_and).op(Op.i64_sub);
     w.localGet(B).i64Const(63n).op(Op.i64_shr_s).localGet(A).op(Op.i64_and).op(Op.i64_sub);
   }
-  w.localSet(HI);
+  // The high half goes to a scratch first: dl may be one of the operands.
+  w.localSet(T);
   e.def(dl, () => w.localGet(A).localGet(B).op(Op.i64_mul));
-  e.def(dh, () => w.localGet(HI));
+  e.def(dh, () => w.localGet(T));
 }

@@ -2,6 +2,8 @@
 // inline TLB fast path of src/memory/tlb-layout.ts.
 // Scratch numbering: i64 #5 holds the guest address, i32 #5 the TLB entry
 // offset; the byte swaps nested inside use #7 (see emit-bits.ts).
+// The TLB hit is hinted likely, so V8 (with branch hinting enabled) moves the
+// slow path, its write-back and its register spills out of line.
 
 import { Temp, Type } from '../../ir/types.js';
 import { Cpu, CPU_BASE, TLB_BASE } from '../../memory/layout.js';
@@ -15,6 +17,7 @@ const ADDR_I64 = 5;
 const ENTRY_I32 = 5;
 const ENTRY_SHIFT = Math.log2(TLB_ENTRY_SIZE);
 if (!Number.isInteger(ENTRY_SHIFT)) throw new Error('TLB_ENTRY_SIZE must be a power of two');
+if (ENTRY_SHIFT > PAGE_BITS) throw new Error('TLB entry index: ENTRY_SHIFT must not exceed PAGE_BITS');
 
 /** Linear-memory address (i32) on the stack -> the value loaded per memop, as type `out`. */
 export function emitLoadValue(e: EmitContext, memop: number, out: Type, offset: number): void {
@@ -109,8 +112,9 @@ function emitTlbHitTest(e: EmitContext, addr: Temp, memop: number, mmuIdx: numbe
   const entry = e.scratch(ValType.I32, ENTRY_I32);
   const alignBits = (1 << (memop & MemOp.SIZE_MASK)) - 1;
   e.get(addr);
-  w.localTee(a).op(Op.i32_wrap_i64).i32Const(PAGE_BITS).op(Op.i32_shr_u).i32Const(TLB_ENTRIES - 1).op(Op.i32_and);
-  w.i32Const(ENTRY_SHIFT).op(Op.i32_shl).localSet(entry);
+  // ((addr >> PAGE_BITS) & (TLB_ENTRIES - 1)) << ENTRY_SHIFT, with one shift fewer.
+  w.localTee(a).op(Op.i32_wrap_i64).i32Const(PAGE_BITS - ENTRY_SHIFT).op(Op.i32_shr_u);
+  w.i32Const((TLB_ENTRIES - 1) << ENTRY_SHIFT).op(Op.i32_and).localSet(entry);
   w.localGet(a).i64Const(BigInt(-(1 << PAGE_BITS) | alignBits)).op(Op.i64_and);
   w.localGet(entry).mem(Op.i64_load, 3, tableBase(mmuIdx) + tagField);
   w.op(Op.i64_eq);
@@ -137,7 +141,7 @@ export function emitGuestLoad(e: EmitContext, fns: GuestMemoryFns, d: Temp, addr
   const w = e.w;
   e.def(d, () => {
     emitTlbHitTest(e, addr, memop, mmuIdx, TlbEntry.READ_TAG);
-    w.if_(valType(d.type));
+    w.hint(true).if_(valType(d.type));
     emitHostAddress(e, mmuIdx);
     emitLoadValue(e, memop, d.type, 0);
     w.else_();
@@ -152,7 +156,7 @@ export function emitGuestLoad(e: EmitContext, fns: GuestMemoryFns, d: Temp, addr
 export function emitGuestStore(e: EmitContext, fns: GuestMemoryFns, v: Temp, addr: Temp, memop: number, mmuIdx: number): void {
   const w = e.w;
   emitTlbHitTest(e, addr, memop, mmuIdx, TlbEntry.WRITE_TAG);
-  w.if_();
+  w.hint(true).if_();
   emitHostAddress(e, mmuIdx);
   emitStoreValue(e, memop, v, 0);
   w.else_();

@@ -20,6 +20,7 @@ export const enum ExternKind {
 }
 
 export const enum Section {
+  Custom = 0,
   Type = 1,
   Import = 2,
   Function = 3,

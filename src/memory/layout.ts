@@ -69,6 +69,8 @@ export const Cpu = {
   WASM_LAST_SLOT: 124,
   /** i32: the Wasm tier's use tick, copied into the slot-use table at each module entry. */
   WASM_USE_TICK: 128,
+  /** i32: jumps the dispatcher followed from one module into another since the tier last read it. */
+  WASM_HOPS: 132,
 } as const;
 
 export const HELPER_ARG_SLOTS = 8;

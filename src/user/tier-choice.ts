@@ -86,6 +86,7 @@ export function tierStatsLines(policy: TierPolicy | undefined): string[] {
     `wasm instances evicted: ${s.instancesEvicted}`,
     `wasm instantiations: ${s.instantiations}`,
     `wasm TB executions: ${s.executions}`,
+    `wasm dispatcher hops: ${s.dispatcherHops}`,
     `wasm compile errors: ${policy.compileErrors}`,
   ];
 }

@@ -171,6 +171,8 @@ function buildDispatcher(): Uint8Array<ArrayBuffer> {
   w.end();
   w.localGet(E).mem(Op.i32_load, 2, 12).localTee(V).i32Const(ENTRY_BITS).op(Op.i32_shr_u).localSet(SLOT);
   w.localGet(V).i32Const(MAX_MODULE_ENTRIES - 1).op(Op.i32_and).localSet(ENTRY);
+  w.i32Const(0);
+  load(at(Cpu.WASM_HOPS)).i32Const(1).op(Op.i32_add).mem(Op.i32_store, 2, at(Cpu.WASM_HOPS));
   w.br(1); // $next
   w.end(); // $return
   w.localGet(RESULT).i32Const(EXIT_GOTO_PTR).op(Op.i32_eq);

@@ -42,6 +42,7 @@ const BUDGET_W = (CPU_BASE + Cpu.WASM_BUDGET) >> 2;
 const LAST_TB_W = (CPU_BASE + Cpu.WASM_LAST_TB) >> 2;
 const LAST_SLOT_W = (CPU_BASE + Cpu.WASM_LAST_SLOT) >> 2;
 const USE_TICK_W = (CPU_BASE + Cpu.WASM_USE_TICK) >> 2;
+const HOPS_W = (CPU_BASE + Cpu.WASM_HOPS) >> 2;
 
 /** The largest budget passed into Wasm: the budget global is an i32. */
 const MAX_WASM_BUDGET = 0x7fffffff;
@@ -59,6 +60,8 @@ export interface WasmStats {
   instantiations: number;
   tbsInvalidated: number;
   executions: number;
+  /** Jumps the dispatcher followed from one module into another. */
+  dispatcherHops: number;
 }
 
 /** What tb.wasmCode holds for a compiled TB. */
@@ -116,7 +119,7 @@ export class WasmTier implements Tier {
   hotExitCount = 1000;
   readonly stats: WasmStats = {
     tbsCompiled: 0, modules: 0, bytes: 0, compileMs: 0, backgroundCompiles: 0,
-    instancesLive: 0, instancesEvicted: 0, instantiations: 0, tbsInvalidated: 0, executions: 0,
+    instancesLive: 0, instancesEvicted: 0, instantiations: 0, tbsInvalidated: 0, executions: 0, dispatcherHops: 0,
   };
   readonly maxInstances: number;
   private readonly live: CompiledModule[] = [];
@@ -165,6 +168,8 @@ export class WasmTier implements Tier {
       // Views are re-read: helpers and slow paths may have grown the memory.
       const m = this.mem.i32;
       this.budget -= given - m[BUDGET_W]!;
+      this.stats.dispatcherHops += m[HOPS_W]!;
+      m[HOPS_W] = 0;
       const last = this.slotModules[m[LAST_SLOT_W]!]?.tbs[m[LAST_TB_W]!] ?? null;
       this.lastTb = last;
       if (last !== null && result <= ExitCode.Chain1 && this.onHotExit !== null) {

@@ -306,6 +306,7 @@ test('a goto_ptr to a TB of another module continues there through the dispatche
   assert.notEqual((j.wasmCode as { module: unknown }).module, (c.wasmCode as { module: unknown }).module, 'two modules');
   assert.equal(step(j), DONE, 'the dispatcher found C in the other module');
   assert.equal(policy.wasm.lastTb, c, 'the TB that ran last is C');
+  assert.equal(policy.wasm.stats.dispatcherHops, 1, 'one jump from module to module');
   assert.equal(readReg(mem, 3), 2n);
   c.valid = false;
   policy.onInvalidate(c);

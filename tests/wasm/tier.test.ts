@@ -350,3 +350,60 @@ test('system mode: the dispatcher follows a jump only while the code TLB maps th
   assert.equal(tier.execute(j), DONE, 'mapped where C came from: the jump stays in Wasm');
   assert.equal(readReg(mem, 3), 2n);
 });
+
+test('the goto_ptr lookup of a large module finds each of its TBs (hashed buckets, colliding pcs included)', () => {
+  const { mem, helpers, tier } = setup();
+  const jumper = newTb(helpers); // pc = r4; goto_ptr
+  jumper.b.insnStart(0x4000n);
+  jumper.b.mov(jumper.b.global(G_PC), jumper.b.global(gR(4)));
+  jumper.b.gotoPtr();
+  const j = new TranslationBlock(0x4000, 0, 0, 1, 4, [], jumper.fn);
+  // 150 targets: pcs 2 apart fill every bucket; pcs 0x400 apart land in the same bucket.
+  const pcs = [...Array(100).keys()].map((i) => 0x8000 + 2 * i).concat([...Array(50).keys()].map((i) => 0x20000 + 0x400 * i));
+  const targets = pcs.map((pc) => otherTb(helpers, pc));
+  tier.compile([j, ...targets]);
+  writeReg(mem, 3, 0n);
+  pcs.forEach((pc, i) => {
+    writeReg(mem, 4, BigInt(pc));
+    tier.budget = 100;
+    assert.equal(tier.execute(j), DONE, `found the TB at 0x${pc.toString(16)}`);
+    assert.equal(tier.lastTb, targets[i]);
+  });
+  assert.equal(readReg(mem, 3), BigInt(pcs.length));
+  assert.equal(tier.stats.dispatcherHops, 0, 'every jump was found by the module itself');
+  writeReg(mem, 4, 0x8001n + 0x10000n);
+  tier.budget = 100;
+  assert.equal(tier.execute(j), ExitCode.Next, 'a pc in a used bucket but not in the module');
+});
+
+test('system mode: a goto_tb to another page of the same module is taken only while the code TLB maps it there', () => {
+  const mem = new LinearMemory();
+  const helpers = new HelperTable();
+  const tier = new WasmTier(mem, helpers, unusedSlowPath, { codeMmuIdx: () => 1 });
+  const HOST_A = 0x40, HOST_C = 0x41;
+  const a = newTb(helpers); // r1 += 1; goto C (another page)
+  a.b.insnStart(BigInt(A_PC));
+  a.b.addi(a.b.global(gR(1)), a.b.global(gR(1)), 1);
+  a.b.mov(a.b.global(G_PC), a.b.const64(C_PC));
+  a.b.gotoTb(0);
+  const ta = new TranslationBlock(A_PC, 0, 0, 1, 4, [HOST_A], a.fn);
+  const c = otherTb(helpers);
+  const tc = new TranslationBlock(c.pcLo, c.pcHi, c.flags, c.icount, c.size, [HOST_C], c.ir);
+  tier.compile([ta, tc]);
+  const entry = tlbEntryOffset(codeTlbIndex(1), C_PC);
+  const setTlb = (addend: number): void => {
+    mem.i32[(entry + TlbEntry.CODE_TAG) >> 2] = C_PC;
+    mem.i32[(entry + TlbEntry.CODE_TAG + 4) >> 2] = 0;
+    mem.i32[(entry + TlbEntry.ADDEND) >> 2] = addend;
+  };
+  writeReg(mem, 3, 0n);
+  setTlb((HOST_C << 12) - C_PC + 0x1000); // C's page maps elsewhere now
+  tier.budget = 100;
+  assert.equal(tier.execute(ta), ExitCode.Chain0, 'not taken: back to the loop, which looks C up again');
+  assert.equal(readReg(mem, 3), 0n);
+  setTlb((HOST_C << 12) - C_PC);
+  tier.budget = 100;
+  assert.equal(tier.execute(ta), DONE, 'mapped as at translation: taken inside the module');
+  assert.equal(readReg(mem, 3), 1n);
+  assert.equal(tier.stats.dispatcherHops, 0);
+});

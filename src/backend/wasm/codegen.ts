@@ -37,6 +37,16 @@ export interface ChainTarget {
   readonly index: number;
   /** Wasm global (i32) that is non-zero while that TB is valid. */
   readonly validGlobal: number;
+  /** System mode, a target on another page: taken only while the code TLB maps it as at translation. */
+  readonly mapping?: MappingCheck;
+}
+
+/** A code TLB entry (linear-memory offset) that must hold this tag and addend (module-builder.ts). */
+export interface MappingCheck {
+  readonly tlbEntry: number;
+  readonly tagLo: number;
+  readonly tagHi: number;
+  readonly addend: number;
 }
 
 /** What the module gives the code generator of one TB. */

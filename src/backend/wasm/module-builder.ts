@@ -17,9 +17,10 @@
 // run: a Global's `value` getter cost ~10% of a guest benchmark's time.)
 //
 // Invalidation is per TB: the tier clears v<k>, and chained jumps test it.
-// goto_ptr: in a module whose TBs share one flags value (and hold at most
-// MAX_GOTO_PTR_SCAN TBs), a TB without helper calls continues in the lookup
-// case, which compares Cpu.PC with the module's valid TBs, continuing in Wasm
+// goto_ptr: in a module whose TBs share one flags value, a TB without helper
+// calls continues in the lookup case, which hashes Cpu.PC to a bucket and
+// compares it with that bucket's valid TBs (in system mode, also the code TLB
+// entry of the TB's page: see CodeMapping), continuing in Wasm
 // on a hit and returning EXIT_GOTO_PTR on a miss, as any other goto_ptr does:
 // the dispatcher (dispatcher.ts) then looks the pc up among all modules.
 // Chaining stops (exit request, budget spent) with Chain0/Chain1 for the
@@ -41,10 +42,11 @@
 //   end
 //   write back cached globals, Cpu.INSN_COUNT, Cpu.WASM_BUDGET; return RESULT
 
-import { CodePlace, samePage } from '../../exec/tb.js';
+import { CodePlace, onOnePage, samePage } from '../../exec/tb.js';
 import { ExitCode, Opc } from '../../ir/ops.js';
 import { Cpu, CPU_BASE } from '../../memory/layout.js';
-import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbCode, RegionFrame, TbSource } from './codegen.js';
+import { codeTlbIndex, PAGE_BITS, PAGE_MASK_LO, TlbEntry, tlbEntryOffset } from '../../memory/tlb-layout.js';
+import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbCode, MappingCheck, RegionFrame, TbSource } from './codegen.js';
 import { EXIT_GOTO_PTR } from './dispatcher.js';
 import { GlobalCache } from './global-cache.js';
 import { CodeWriter, ExternKind, WasmModuleWriter } from './encoder.js';
@@ -56,13 +58,33 @@ export interface ModuleTbInput extends TbSource, CodePlace {
 }
 
 /**
- * How far jumps inside a module may go without a check of the mapping:
- * 'any' (user mode: mappings change only with invalidation) or 'page'
- * (system mode: a goto_tb stays in Wasm only for a target on its TB's page,
- * from the same host page, and goto_ptr always goes to the dispatcher, which
- * checks the target's mapping).
+ * System mode (page tables change under translated code): the code MMU index
+ * of TB flags. A jump inside the module to a TB on another page then checks
+ * that the code TLB still maps the target's page where the TB came from (as
+ * the dispatcher does); a jump within the jumping TB's page needs no check.
+ * Without it (user mode) mappings change only with invalidation.
  */
-export type ChainScope = 'any' | 'page';
+export interface CodeMapping {
+  codeMmuIdx(flags: number): number;
+}
+
+/** The TLB check for jumping to tb without a lookup, or null if tb spans two pages (never entered that way). */
+export function mappingCheck(tb: CodePlace & { readonly flags: number }, mapping: CodeMapping): MappingCheck | null {
+  if (!onOnePage(tb)) return null;
+  return {
+    tlbEntry: tlbEntryOffset(codeTlbIndex(mapping.codeMmuIdx(tb.flags)), tb.pcLo),
+    tagLo: tb.pcLo & PAGE_MASK_LO,
+    tagHi: tb.pcHi,
+    addend: ((tb.hostPage << PAGE_BITS) - (tb.pcLo & PAGE_MASK_LO)) | 0,
+  };
+}
+
+/** Pushes 1 if the check holds, else 0. */
+function emitMappingCheck(w: CodeWriter, c: MappingCheck): void {
+  w.i32Const(0).mem(Op.i32_load, 2, c.tlbEntry + TlbEntry.CODE_TAG).i32Const(c.tagLo).op(Op.i32_eq);
+  w.i32Const(0).mem(Op.i32_load, 2, c.tlbEntry + TlbEntry.CODE_TAG + 4).i32Const(c.tagHi).op(Op.i32_eq).op(Op.i32_and);
+  w.i32Const(0).mem(Op.i32_load, 2, c.tlbEntry + TlbEntry.ADDEND).i32Const(c.addend).op(Op.i32_eq).op(Op.i32_and);
+}
 
 export interface BuiltModule {
   readonly bytes: Uint8Array<ArrayBuffer>;
@@ -85,14 +107,17 @@ function usedHelpers(tbs: readonly ModuleTbInput[]): number[] {
 
 const pcKey = (lo: number, hi: number, flags: number): string => `${hi >>> 0}:${lo >>> 0}:${flags}`;
 
-/**
- * Most TBs the dispatcher compares Cpu.PC against for a goto_ptr (a linear
- * scan, ~1 ns a compare): beyond this a miss costs about as much as the
- * return to the loop it saves (~100 ns).
- */
-const MAX_GOTO_PTR_SCAN = 64;
+/** Buckets of the goto_ptr lookup: a power of two, about one TB per bucket. */
+function lookupBuckets(tbCount: number): number {
+  return 1 << Math.ceil(Math.log2(Math.max(2, tbCount)));
+}
 
-export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptions = DEFAULT_CODEGEN_OPTIONS, scope: ChainScope = 'any'): BuiltModule {
+/** The bucket of a pc (instructions are 2-byte aligned). */
+function lookupHash(pcLo: number, buckets: number): number {
+  return (pcLo >>> 1) & (buckets - 1);
+}
+
+export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptions = DEFAULT_CODEGEN_OPTIONS, mapping?: CodeMapping): BuiltModule {
   if (tbs.length === 0) throw new Error('wasm: empty module');
   const m = new WasmModuleWriter();
   const voidFn = m.funcType([], []);
@@ -115,8 +140,9 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
   });
 
   // The lookup matches on pc alone, so every TB must share the flags of the one jumping.
-  const gotoPtrLookup = scope === 'any' && tbs.length <= MAX_GOTO_PTR_SCAN && tbs.every((tb) => tb.flags === tbs[0]!.flags);
-  const region = new RegionBuilder(tbs, validGlobals, gotoPtrLookup, options);
+  const gotoPtrLookup = tbs.every((tb) => tb.flags === tbs[0]!.flags);
+  const checks = tbs.map((tb) => (mapping ? mappingCheck(tb, mapping) : null));
+  const region = new RegionBuilder(tbs, validGlobals, gotoPtrLookup, options, mapping ? checks : null);
   tbs.forEach((tb, k) => {
     const env = {
       frame: region.frameFor(k),
@@ -124,7 +150,9 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
       helperFunc: (id: number): number => helperFuncs.get(id)!,
       chainTarget: (lo: number, hi: number): ChainTarget | null => {
         const target = byPc.get(pcKey(lo, hi, tb.flags)) ?? null;
-        return target === null || scope === 'any' || samePage(tb, tbs[target.index]!) ? target : null;
+        if (target === null || !mapping || samePage(tb, tbs[target.index]!)) return target;
+        const check = checks[target.index];
+        return check ? { ...target, mapping: check } : null;
       },
     };
     genTbCode(tb, env);
@@ -159,8 +187,12 @@ class RegionBuilder {
   private readonly nCases: number;
   private readonly lookupCase: number;
 
+  /**
+   * checks: system mode, the mapping check of each TB for the goto_ptr
+   * lookup (null for a TB it must not find: one spanning two pages).
+   */
   constructor(private readonly tbs: readonly ModuleTbInput[], private readonly validGlobals: readonly number[],
-    private readonly gotoPtrLookup: boolean, options: CodegenOptions) {
+    private readonly gotoPtrLookup: boolean, options: CodegenOptions, private readonly checks: readonly (MappingCheck | null)[] | null) {
     const w = this.w;
     this.cache = options.cacheGlobals ? new GlobalCache(tbs.map((tb) => tb.ir), w, (t) => this.addLocal(t)) : null;
     this.lookupCase = tbs.length;
@@ -208,7 +240,12 @@ class RegionBuilder {
       exit: leave,
       chain(target: ChainTarget, slot: number, depth: number): void {
         const code = slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
-        w.globalGet(target.validGlobal).if_();
+        w.globalGet(target.validGlobal);
+        if (target.mapping) {
+          emitMappingCheck(w, target.mapping);
+          w.op(Op.i32_and);
+        }
+        w.if_();
         stopCheck(code, depth + 1);
         if (target.index === k) {
           w.br(toSelf(depth + 1));
@@ -236,14 +273,7 @@ class RegionBuilder {
   finish(): { code: CodeWriter; locals: ValType[] } {
     const w = this.w;
     // The lookup case, if any, is the last one: only $dispatch and $exit are around it.
-    if (this.gotoPtrLookup) {
-      w.i32Const(0).mem(Op.i64_load, 3, CPU_BASE + Cpu.PC).localSet(PC);
-      this.tbs.forEach((tb, j) => {
-        w.localGet(PC).i64Const(pcBig(tb.pcLo, tb.pcHi)).op(Op.i64_eq).globalGet(this.validGlobals[j]!).op(Op.i32_and);
-        w.if_().i32Const(j).localSet(ENTRY).br(1).end(); // depth 1: $dispatch
-      });
-      w.i32Const(EXIT_GOTO_PTR).localSet(RESULT).br(1); // $exit: the dispatcher looks the pc up
-    }
+    if (this.gotoPtrLookup) this.emitLookupCase();
     w.end(); // $dispatch
     w.end(); // $exit
     this.cache?.writeBack();
@@ -251,6 +281,45 @@ class RegionBuilder {
     w.i32Const(0).localGet(BUDGET).mem(Op.i32_store, 2, BUDGET_AT);
     w.localGet(RESULT);
     return { code: w, locals: this.locals };
+  }
+
+  /**
+   * The goto_ptr lookup: a br_table on a hash of Cpu.PC's low bits picks a
+   * bucket, whose few TBs are compared with the pc (and in system mode the
+   * mapping checked); a hit continues at that TB's case, a miss returns
+   * EXIT_GOTO_PTR for the dispatcher.
+   *   block $miss  block $b[K-1] ... block $b0  br_table[hash]  end
+   *   <bucket 0> br $miss  end  <bucket 1> br $miss ... end  <bucket K-1>  end $miss
+   */
+  private emitLookupCase(): void {
+    const w = this.w;
+    const k = lookupBuckets(this.tbs.length);
+    const buckets: number[][] = Array.from({ length: k }, () => []);
+    this.tbs.forEach((tb, j) => {
+      if (this.checks?.[j] !== null) buckets[lookupHash(tb.pcLo, k)]!.push(j);
+    });
+    w.i32Const(0).mem(Op.i64_load, 3, CPU_BASE + Cpu.PC).localSet(PC);
+    w.block(); // $miss
+    for (let i = 0; i < k; i++) w.block();
+    w.localGet(PC).op(Op.i32_wrap_i64).i32Const(1).op(Op.i32_shr_u).i32Const(k - 1).op(Op.i32_and);
+    w.brTable([...Array(k).keys()], k);
+    for (let i = 0; i < k; i++) {
+      w.end(); // $b[i]: the blocks of buckets i+1..k-1, $miss, $dispatch and $exit are around its code
+      const toMiss = k - 1 - i, toDispatch = toMiss + 1;
+      for (const j of buckets[i]!) {
+        const tb = this.tbs[j]!;
+        const check = this.checks?.[j];
+        w.localGet(PC).i64Const(pcBig(tb.pcLo, tb.pcHi)).op(Op.i64_eq).globalGet(this.validGlobals[j]!).op(Op.i32_and);
+        if (check) {
+          emitMappingCheck(w, check);
+          w.op(Op.i32_and);
+        }
+        w.if_().i32Const(j).localSet(ENTRY).br(toDispatch + 1).end();
+      }
+      if (toMiss > 0) w.br(toMiss);
+    }
+    w.end(); // $miss
+    w.i32Const(EXIT_GOTO_PTR).localSet(RESULT).br(1); // $exit: the dispatcher looks the pc up
   }
 
   private beginCase(): void {

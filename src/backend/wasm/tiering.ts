@@ -49,11 +49,7 @@ export const DEFAULT_THRESH = 1000;
  */
 export const DEFAULT_MAX_BATCH = 256;
 
-/**
- * Most TBs in a module formed by region growth: the goto_ptr lookup scans at
- * most this many (module-builder.ts MAX_GOTO_PTR_SCAN), and it bounds the
- * work of recompiling a region.
- */
+/** Most TBs in a module formed by region growth: it bounds the work of recompiling a region. */
 export const MAX_GROWN_REGION = 64;
 
 /**

@@ -19,16 +19,15 @@
 // Nothing here is Node-only: it runs in any browser.
 
 import { HelperTable } from '../../exec/helpers.js';
-import { onOnePage, TranslationBlock } from '../../exec/tb.js';
+import { TranslationBlock } from '../../exec/tb.js';
 import { Tier } from '../../exec/tier.js';
 import { ExitCode } from '../../ir/ops.js';
 import { Cpu, CPU_BASE, WASM_MAX_SLOTS } from '../../memory/layout.js';
-import { codeTlbIndex, PAGE_BITS, PAGE_MASK_LO, tlbEntryOffset } from '../../memory/tlb-layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
 import { CodegenOptions, DEFAULT_CODEGEN_OPTIONS } from './codegen.js';
 import { MAX_MODULE_ENTRIES, WasmDispatcher } from './dispatcher.js';
-import { buildModule, RUN_EXPORT, validExport } from './module-builder.js';
+import { buildModule, CodeMapping, mappingCheck, RUN_EXPORT, validExport } from './module-builder.js';
 
 /**
  * Default cap on live instances. QEMU's Wasm backend caps at 15000 with one
@@ -130,7 +129,7 @@ export class WasmTier implements Tier {
   /** Bumped by flush, so background compiles started before it are dropped. */
   private generation = 0;
   private readonly dumpSink: WasmTierOptions['dumpSink'];
-  private readonly codeMmuIdx: WasmTierOptions['codeMmuIdx'];
+  private readonly mapping: CodeMapping | undefined;
   private readonly codegen: CodegenOptions;
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable,
@@ -138,7 +137,8 @@ export class WasmTier implements Tier {
     this.maxInstances = Math.min(WASM_MAX_SLOTS, Math.max(1, options.maxInstances ?? DEFAULT_MAX_INSTANCES));
     this.dispatcher = new WasmDispatcher(mem);
     this.dumpSink = options.dumpSink;
-    this.codeMmuIdx = options.codeMmuIdx;
+    const codeMmuIdx = options.codeMmuIdx;
+    this.mapping = codeMmuIdx === undefined ? undefined : { codeMmuIdx };
     this.codegen = options.codegen ?? DEFAULT_CODEGEN_OPTIONS;
   }
 
@@ -246,7 +246,7 @@ export class WasmTier implements Tier {
   private build(batch: TranslationBlock[]): ReturnType<typeof buildModule> {
     const built = buildModule(batch.map((tb) => ({
       ir: tb.ir!, pcLo: tb.pcLo, pcHi: tb.pcHi, icount: tb.icount, flags: tb.flags, size: tb.size, hostPage: tb.hostPage,
-    })), this.codegen, this.codeMmuIdx === undefined ? 'any' : 'page');
+    })), this.codegen, this.mapping);
     this.stats.modules++;
     this.stats.tbsCompiled += batch.length;
     this.stats.bytes += built.bytes.length;
@@ -307,14 +307,13 @@ export class WasmTier implements Tier {
 
   /** Let the dispatcher jump to tb (module slot, entry k). */
   private enterInJumpCache(tb: TranslationBlock, slot: number, k: number): void {
-    if (this.codeMmuIdx === undefined) {
+    if (this.mapping === undefined) {
       this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, k);
-    } else if (onOnePage(tb)) {
-      // A TB reaching into the next page depends on two mappings: it is found through the loop's lookup only.
-      const tlbEntry = tlbEntryOffset(codeTlbIndex(this.codeMmuIdx(tb.flags)), tb.pcLo);
-      const addend = ((tb.hostPage << PAGE_BITS) - (tb.pcLo & PAGE_MASK_LO)) | 0;
-      this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, k, tlbEntry, addend);
+      return;
     }
+    // A TB reaching into the next page depends on two mappings: it is found through the loop's lookup only.
+    const check = mappingCheck(tb, this.mapping);
+    if (check !== null) this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, k, check.tlbEntry, check.addend);
   }
 
   /** tb's current code is mod's copy of it. */

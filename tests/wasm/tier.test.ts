@@ -50,6 +50,15 @@ function otherTb(helpers: HelperTable, pc = C_PC): TranslationBlock {
   return new TranslationBlock(pc, 0, 0, 1, 4, [], c.fn);
 }
 
+/** J at 0x4000: pc = r4; goto_ptr. */
+function jumperTb(helpers: HelperTable, hostPages: number[] = []): TranslationBlock {
+  const j = newTb(helpers);
+  j.b.insnStart(0x4000n);
+  j.b.mov(j.b.global(G_PC), j.b.global(gR(4)));
+  j.b.gotoPtr();
+  return new TranslationBlock(0x4000, 0, 0, 1, 4, hostPages, j.fn);
+}
+
 function setup(maxInstances?: number): { mem: LinearMemory; helpers: HelperTable; tier: WasmTier } {
   const mem = new LinearMemory();
   const helpers = new HelperTable();
@@ -230,11 +239,7 @@ test('linked TBs in different modules chain without returning to the loop', () =
 
 test('goto_ptr finds a valid TB of the same module by pc, else returns Next', () => {
   const { mem, helpers, tier } = setup();
-  const jumper = newTb(helpers); // pc = r4; goto_ptr
-  jumper.b.insnStart(0x4000n);
-  jumper.b.mov(jumper.b.global(G_PC), jumper.b.global(gR(4)));
-  jumper.b.gotoPtr();
-  const j = new TranslationBlock(0x4000, 0, 0, 1, 4, [], jumper.fn);
+  const j = jumperTb(helpers);
   const c = otherTb(helpers); // r3 += 1, exit DONE
   tier.compile([j, c]);
   writeReg(mem, 3, 0n);
@@ -284,11 +289,7 @@ test('a goto_ptr to a TB of another module continues there through the dispatche
   const helpers = new HelperTable();
   const thresh = 4;
   const policy = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp: fakeInterp(), mode: 'auto', thresh });
-  const jumper = newTb(helpers); // pc = r4; goto_ptr
-  jumper.b.insnStart(0x4000n);
-  jumper.b.mov(jumper.b.global(G_PC), jumper.b.global(gR(4)));
-  jumper.b.gotoPtr();
-  const j = new TranslationBlock(0x4000, 0, 0, 1, 4, [], jumper.fn);
+  const j = jumperTb(helpers);
   const c = otherTb(helpers); // r3 += 1, exit DONE
   j.execCount = thresh;
   writeReg(mem, 3, 0n);
@@ -318,12 +319,8 @@ test('system mode: the dispatcher follows a jump only while the code TLB maps th
   const mem = new LinearMemory();
   const helpers = new HelperTable();
   const tier = new WasmTier(mem, helpers, unusedSlowPath, { codeMmuIdx: () => 1 });
-  const jumper = newTb(helpers); // pc = r4; goto_ptr
-  jumper.b.insnStart(0x4000n);
-  jumper.b.mov(jumper.b.global(G_PC), jumper.b.global(gR(4)));
-  jumper.b.gotoPtr();
   const HOST_PAGE = 0x1234;
-  const j = new TranslationBlock(0x4000, 0, 0, 1, 4, [0x999], jumper.fn);
+  const j = jumperTb(helpers, [0x999]);
   const c = otherTb(helpers);
   const cOnPage = new TranslationBlock(c.pcLo, c.pcHi, c.flags, c.icount, c.size, [HOST_PAGE], c.ir);
   tier.compile([j]);
@@ -353,11 +350,7 @@ test('system mode: the dispatcher follows a jump only while the code TLB maps th
 
 test('the goto_ptr lookup of a large module finds each of its TBs (hashed buckets, colliding pcs included)', () => {
   const { mem, helpers, tier } = setup();
-  const jumper = newTb(helpers); // pc = r4; goto_ptr
-  jumper.b.insnStart(0x4000n);
-  jumper.b.mov(jumper.b.global(G_PC), jumper.b.global(gR(4)));
-  jumper.b.gotoPtr();
-  const j = new TranslationBlock(0x4000, 0, 0, 1, 4, [], jumper.fn);
+  const j = jumperTb(helpers);
   // 150 targets: pcs 2 apart fill every bucket; pcs 0x400 apart land in the same bucket.
   const pcs = [...Array(100).keys()].map((i) => 0x8000 + 2 * i).concat([...Array(50).keys()].map((i) => 0x20000 + 0x400 * i));
   const targets = pcs.map((pc) => otherTb(helpers, pc));

@@ -29,6 +29,12 @@ function addPair(lo: number, hi: number, offset: number): void {
   PAIR_HI = (hi + carry) | 0;
 }
 
+/** The low and high 32-bit words of v mod 2^64 (the setters below are rare: privileged instructions). */
+function bigIntToPair(v: bigint): [number, number] {
+  const u = BigInt.asUintN(64, v);
+  return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0];
+}
+
 function pairToBigInt(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
@@ -67,9 +73,7 @@ export class DisasContext {
   }
 
   set pc(v: bigint) {
-    const u = BigInt.asUintN(64, v);
-    this.pcLo = Number(u & 0xffffffffn) | 0;
-    this.pcHi = Number(u >> 32n) | 0;
+    [this.pcLo, this.pcHi] = bigIntToPair(v);
   }
 
   /** pc of the following instruction. */
@@ -78,9 +82,7 @@ export class DisasContext {
   }
 
   set nextPc(v: bigint) {
-    const u = BigInt.asUintN(64, v);
-    this.nextLo = Number(u & 0xffffffffn) | 0;
-    this.nextHi = Number(u >> 32n) | 0;
+    [this.nextLo, this.nextHi] = bigIntToPair(v);
   }
 
   helper(name: string): number {

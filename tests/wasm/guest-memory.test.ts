@@ -1,11 +1,14 @@
 // qemu_ld/qemu_st in generated Wasm: the inline TLB fast path (hits for
-// every size, sign and byte order), and the slow path on a miss, on a
-// misaligned access and on a write-protected page, with Cpu.PC set to the
-// accessing instruction first.
+// every size, sign and byte order), the slow path on a miss, on a misaligned
+// access and on a write-protected page, and a slow path that faults: the
+// module leaves with EXIT_RAISED, Cpu.PC at the accessing instruction and the
+// registers it cached written back.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { GUEST_EXCEPTION } from '../../src/exec/exception.js';
 import { HelperTable } from '../../src/exec/helpers.js';
+import { EXIT_RAISED } from '../../src/backend/wasm/dispatcher.js';
 import { ExitCode } from '../../src/ir/ops.js';
 import { Cpu, CPU_BASE, GUEST_BASE } from '../../src/memory/layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
@@ -21,16 +24,24 @@ const VADDR_HI = 0x12n << 32n; // and one above 4 GiB, to check the high tag wor
 const HOST = GUEST_BASE + 0x5000;
 const MMU = 2;
 
-interface SlowCall { kind: 'load' | 'store'; lo: number; hi: number; memop: number; mmu: number; valLo?: number; valHi?: number; pc: bigint }
+interface SlowCall { kind: 'load' | 'store'; lo: number; hi: number; memop: number; mmu: number; valLo?: number; valHi?: number }
 
-function fakeSlowPath(mem: LinearMemory, calls: SlowCall[], loadValue: bigint): MemorySlowPath {
+/** Records every call; faults (GUEST_EXCEPTION) at addresses whose low word is faultLo. */
+function fakeSlowPath(mem: LinearMemory, calls: SlowCall[], loadValue: bigint, faultLo?: number): MemorySlowPath {
+  const raiseAt = (lo: number): void => {
+    if (lo !== faultLo) return;
+    mem.i32[(CPU_BASE + Cpu.EXCEPTION) >> 2] = 13;
+    throw GUEST_EXCEPTION;
+  };
   return {
     load(lo, hi, memop, mmu) {
-      calls.push({ kind: 'load', lo, hi, memop, mmu, pc: readCpu64(mem, Cpu.PC) });
+      calls.push({ kind: 'load', lo, hi, memop, mmu });
+      raiseAt(lo);
       mem.writeU64(CPU_BASE + Cpu.HELPER_RET, loadValue);
     },
     store(lo, hi, valLo, valHi, memop, mmu) {
-      calls.push({ kind: 'store', lo, hi, valLo, valHi, memop, mmu, pc: readCpu64(mem, Cpu.PC) });
+      calls.push({ kind: 'store', lo, hi, valLo, valHi, memop, mmu });
+      raiseAt(lo);
     },
   };
 }
@@ -116,7 +127,7 @@ test('qemu_st fast path: every size and byte order', () => {
   assert.deepEqual(calls, []);
 });
 
-test('slow path: miss, misaligned and write-protected, with Cpu.PC at the instruction', () => {
+test('slow path: miss, misaligned and write-protected', () => {
   const mem = new LinearMemory();
   const calls: SlowCall[] = [];
   mapPage(mem, VADDR, HOST, false);
@@ -134,20 +145,54 @@ test('slow path: miss, misaligned and write-protected, with Cpu.PC at the instru
   writeReg(mem, 3, 0xaabbccdd11223344n);
   assert.equal(mod.run(0, 100), ExitCode.Next);
   assert.equal(readReg(mem, 2), 0xffffffff80000000n);
-  assert.deepEqual(calls, [{ kind: 'store', lo: Number(VADDR + 0x40n) | 0, hi: 0, valLo: 0x11223344, valHi: 0xaabbccdd | 0, memop: MemOp.S64, mmu: MMU, pc: 0x2004n }]);
+  assert.deepEqual(calls, [{ kind: 'store', lo: Number(VADDR + 0x40n) | 0, hi: 0, valLo: 0x11223344, valHi: 0xaabbccdd | 0, memop: MemOp.S64, mmu: MMU }]);
 
   // Misaligned: both go slow.
   calls.length = 0;
   writeReg(mem, 1, VADDR + 0x42n);
   mod.run(0, 100);
   assert.equal(readReg(mem, 2), 0xffffffff80000001n, 'value from HELPER_RET');
-  assert.deepEqual(calls.map((c) => [c.kind, c.pc, c.lo]), [['load', 0x2000n, Number(VADDR + 0x42n) | 0], ['store', 0x2004n, Number(VADDR + 0x42n) | 0]]);
+  assert.deepEqual(calls.map((c) => [c.kind, c.lo]), [['load', Number(VADDR + 0x42n) | 0], ['store', Number(VADDR + 0x42n) | 0]]);
 
   // Miss: same page offset, different high word.
   calls.length = 0;
   writeReg(mem, 1, VADDR_HI | (VADDR + 0x40n));
   mod.run(0, 100);
   assert.deepEqual(calls.map((c) => [c.kind, c.hi]), [['load', 0x12], ['store', 0x12]]);
+});
+
+test('a faulting slow path: EXIT_RAISED, Cpu.PC at the instruction, cached registers written back', () => {
+  const mem = new LinearMemory();
+  const calls: SlowCall[] = [];
+  const { fn, b } = newTb(new HelperTable());
+  b.insnStart(0x3000n);
+  b.add(b.global(gR(4)), b.global(gR(4)), b.const64(5)); // a register the region caches and writes
+  b.insnStart(0x3004n);
+  b.qemuLd(b.global(gR(2)), b.global(gR(1)), MemOp.S64, MMU); // misses (nothing mapped)
+  b.insnStart(0x3008n);
+  b.add(b.global(gR(4)), b.global(gR(4)), b.const64(100));
+  b.exitTb(ExitCode.TargetBase);
+  const mod = compileTbs([tbInput(fn, 0x3000, 3)], mem, fakeSlowPath(mem, calls, 7n, 0x1230));
+  mem.writeU64(CPU_BASE + Cpu.PC, 0x9999n);
+
+  writeReg(mem, 1, 0x1238n); // no fault: the TB runs to its end
+  writeReg(mem, 4, 1n);
+  assert.equal(mod.run(0, 100), ExitCode.TargetBase);
+  assert.equal(readReg(mem, 2), 7n);
+  assert.equal(readReg(mem, 4), 106n);
+  assert.equal(readCpu64(mem, Cpu.PC), 0x9999n, 'a slow path that does not fault leaves Cpu.PC alone');
+
+  writeReg(mem, 1, 0x1230n); // faults
+  writeReg(mem, 2, 0x55n);
+  writeReg(mem, 4, 1n);
+  mem.writeU64(CPU_BASE + Cpu.INSN_COUNT, 0n);
+  assert.equal(mod.run(0, 100), EXIT_RAISED);
+  assert.equal(readCpu64(mem, Cpu.PC), 0x3004n, 'the faulting instruction');
+  assert.equal(readReg(mem, 4), 6n, 'the write before the fault is in the CPU state, the one after is not done');
+  assert.equal(readReg(mem, 2), 0x55n, 'the load did not write');
+  assert.equal(readCpu64(mem, Cpu.INSN_COUNT), 3n, 'the whole TB is charged on entry, as in the interpreter');
+  assert.equal(mod.budget, 97);
+  assert.equal(calls.length, 2);
 });
 
 test('INSN_COUNT and budget are charged on TB entry', () => {

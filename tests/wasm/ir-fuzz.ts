@@ -1,7 +1,9 @@
 // A small random-IR fuzzer: TBs of random value ops over a few globals,
 // locals and constants, with forward branches and guest loads/stores on one
-// mapped page, run in the interpreter and in Wasm from the same state; the
-// guest registers, the page, the pc, INSN_COUNT and the exit code must agree.
+// mapped page (the TLB fast path) and on an unmapped one (the slow path,
+// which faults for half of its addresses), run in the interpreter and in Wasm
+// from the same state; the guest registers, the page, what the slow path
+// stored, the pc, INSN_COUNT and the exit code must agree.
 // Used by fuzz.test.ts (quick) and fuzz-long.ts (long runs).
 
 import { VALUE_OPS } from '../../src/ir/fold.js';
@@ -14,16 +16,20 @@ import { TranslationBlock } from '../../src/exec/tb.js';
 import { Cpu, CPU_BASE, GUEST_BASE } from '../../src/memory/layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
 import { MemOp } from '../../src/memory/memop.js';
+import { MemorySlowPath } from '../../src/memory/softmmu-api.js';
 import { PAGE_MASK_LO, PAGE_SIZE, tlbEntryOffset, TlbEntry } from '../../src/memory/tlb-layout.js';
 import { InterpTier } from '../../src/backend/interp/interp-tier.js';
 import { WasmTier } from '../../src/backend/wasm/wasm-tier.js';
 import { CodegenOptions } from '../../src/backend/wasm/codegen.js';
 import { constChoices, Rng } from '../ir/op-cases.js';
 import { G_PC, G_W7, gR, newTb, regOffset } from './ir-fixtures.js';
-import { unusedSlowPath } from './wasm-harness.js';
 
 const PAGE_VADDR = 0x4000_0000n;
 const PAGE_HOST = GUEST_BASE + 0x10000;
+/** A page the TLB does not map: every access takes the slow path. */
+const SLOW_VADDR = 0x5000_0000n;
+/** Where the fuzz slow path keeps that page's contents (hashed into snapshots with the mapped page). */
+const SLOW_HOST = PAGE_HOST + PAGE_SIZE;
 const MMU = 0;
 
 class Gen {
@@ -94,10 +100,10 @@ class Gen {
   }
 
   memoryOp(): void {
-    // An aligned address inside the mapped page: fast path only.
+    // An aligned address inside the mapped page (fast path), or one time in four the unmapped one.
     const addr = this.b.local(Type.I64);
     this.b.and(addr, this.pick(this.i64s), this.b.const64(PAGE_SIZE - 8));
-    this.b.add(addr, addr, this.b.const64(PAGE_VADDR));
+    this.b.add(addr, addr, this.b.const64(this.rng.below(4) === 0 ? SLOW_VADDR : PAGE_VADDR));
     const size = this.rng.below(4);
     const memop = size | (this.rng.below(2) ? MemOp.SIGN : 0) | (this.rng.below(3) === 0 ? MemOp.BSWAP : 0);
     const t = this.rng.below(3) === 0 ? Type.I32 : Type.I64;
@@ -164,7 +170,47 @@ function seedState(mem: LinearMemory, rng: Rng): void {
   for (let i = 1; i <= 7; i++) mem.writeU64(regOffset(i), rng.next64());
   mem.writeU64(CPU_BASE + Cpu.PC, 0n);
   mem.writeU64(CPU_BASE + Cpu.INSN_COUNT, 0n);
-  for (let i = 0; i < PAGE_SIZE; i += 8) mem.writeU64(PAGE_HOST + i, rng.next64());
+  for (let i = 0; i < 2 * PAGE_SIZE; i += 8) mem.writeU64(PAGE_HOST + i, rng.next64());
+}
+
+/**
+ * The slow path of the unmapped page, for whichever memory runs now: an
+ * address with bit 3 set faults (GUEST_EXCEPTION, as a page fault would);
+ * the others read and write SLOW_HOST (little-endian, the value extended per
+ * the MemOp), as a device would.
+ */
+function fuzzSlowPath(current: () => LinearMemory): MemorySlowPath {
+  const at = (lo: number): number => SLOW_HOST + (lo & (PAGE_SIZE - 8));
+  const raiseIfFaulting = (lo: number): void => {
+    if (lo & 8) {
+      current().i32[(CPU_BASE + Cpu.EXCEPTION) >> 2] = 13;
+      throw GUEST_EXCEPTION;
+    }
+  };
+  return {
+    load(lo, _hi, memop) {
+      raiseIfFaulting(lo);
+      const bits = 8 << (memop & MemOp.SIZE_MASK);
+      let v = BigInt.asUintN(bits, current().readU64(at(lo)));
+      if (memop & MemOp.BSWAP) v = swapBytes(v, bits / 8);
+      if (memop & MemOp.SIGN) v = BigInt.asIntN(bits, v);
+      current().writeU64(CPU_BASE + Cpu.HELPER_RET, BigInt.asUintN(64, v));
+    },
+    store(lo, _hi, valLo, valHi, memop) {
+      raiseIfFaulting(lo);
+      const n = 1 << (memop & MemOp.SIZE_MASK);
+      let v = BigInt.asUintN(8 * n, (BigInt(valHi >>> 0) << 32n) | BigInt(valLo >>> 0));
+      if (memop & MemOp.BSWAP) v = swapBytes(v, n);
+      const mem = current();
+      for (let i = 0; i < n; i++) mem.u8[at(lo) + i] = Number((v >> BigInt(8 * i)) & 0xffn);
+    },
+  };
+}
+
+function swapBytes(v: bigint, n: number): bigint {
+  let r = 0n;
+  for (let i = 0; i < n; i++) r |= ((v >> BigInt(8 * i)) & 0xffn) << BigInt(8 * (n - 1 - i));
+  return r;
 }
 
 /** Helpers touching the guest state of whichever memory runs now. */
@@ -199,8 +245,11 @@ function snapshot(mem: LinearMemory, code: number): string {
   const regs = [1, 2, 3, 4, 5, 6].map((i) => mem.readU64(regOffset(i)).toString(16));
   regs.push((mem.readU64(regOffset(7)) & 0xffffffffn).toString(16));
   let page = 0;
-  for (let i = 0; i < PAGE_SIZE; i++) page = (Math.imul(page, 31) + mem.u8[PAGE_HOST + i]!) | 0;
-  return `exit=${code} pc=${mem.readU64(CPU_BASE + Cpu.PC).toString(16)} icount=${mem.readU64(CPU_BASE + Cpu.INSN_COUNT)} regs=${regs.join(',')} page=${page}`;
+  for (let i = 0; i < 2 * PAGE_SIZE; i++) page = (Math.imul(page, 31) + mem.u8[PAGE_HOST + i]!) | 0;
+  // exit_tb leaves Cpu.PC unspecified (the translator stores it when it matters): the
+  // interpreter stores the pc before every slow path, Wasm only before raising.
+  const pc = code >= ExitCode.TargetBase ? '-' : mem.readU64(CPU_BASE + Cpu.PC).toString(16);
+  return `exit=${code} pc=${pc} icount=${mem.readU64(CPU_BASE + Cpu.INSN_COUNT)} regs=${regs.join(',')} page=${page}`;
 }
 
 export interface FuzzResult {
@@ -218,8 +267,9 @@ export function fuzz(seed: number, programs: number, codegen: CodegenOptions, pe
   const memI = new LinearMemory(), memW = new LinearMemory();
   let current = memI;
   const helperIds = fuzzHelpers(helpers, () => current);
-  const interp = new InterpTier(memI, helpers, unusedSlowPath);
-  const wasm = new WasmTier(memW, helpers, unusedSlowPath, { codegen });
+  const slowPath = fuzzSlowPath(() => current);
+  const interp = new InterpTier(memI, helpers, slowPath);
+  const wasm = new WasmTier(memW, helpers, slowPath, { codegen });
   mapFuzzPage(memI);
   mapFuzzPage(memW);
   const mismatches: string[] = [];

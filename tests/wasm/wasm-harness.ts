@@ -8,6 +8,7 @@ import { Cpu, CPU_BASE } from '../../src/memory/layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
 import { MemorySlowPath } from '../../src/memory/softmmu-api.js';
 import { buildModule, ModuleTbInput } from '../../src/backend/wasm/module-builder.js';
+import { slowPathImports } from '../../src/backend/wasm/slow-path-imports.js';
 
 export interface RunnableModule {
   run(entry: number, budget: number): number;
@@ -34,7 +35,7 @@ export function compileTbs(tbs: readonly ModuleTbInput[], mem: LinearMemory, slo
   for (const id of built.helperIds) h[String(id)] = helpers.get(id).fn;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(built.bytes), {
     env: { memory: mem.memory },
-    mem: { load: slowPath.load.bind(slowPath), store: slowPath.store.bind(slowPath) },
+    mem: slowPathImports(slowPath),
     h,
   });
   const ex = instance.exports;

@@ -25,7 +25,7 @@ import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { emitAddSub2, emitDeposit, emitDivRem, emitExtract, emitMul2, pushConst } from './emit-bits.js';
 import { EmitContext, valType } from './emit-context.js';
 import { emitGuestLoad, emitGuestStore, emitHostLoad, emitHostStore, GuestMemoryFns } from './emit-memory.js';
-import { EXIT_GOTO_PTR } from './dispatcher.js';
+import { EXIT_GOTO_PTR, EXIT_RAISED } from './dispatcher.js';
 import { CodeWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 import { emitSimpleOp } from './emit-simple.js';
@@ -152,10 +152,16 @@ class TbCodegen implements EmitContext {
     this.ir = tb.ir;
     this.tempLocal = new Array(this.ir.temps.length).fill(-1);
     this.curPc = pcBig(tb.pcLo, tb.pcHi);
-    // The memory slow path reads guest state only through Cpu.PC (and may raise): write back first.
+    // The memory slow path reads no guest state; when it raises, the pc is stored and
+    // the region's exit writes the cached registers back (emit-memory.ts).
     this.memFns = {
       slowLoad: env.slowLoad, slowStore: env.slowStore,
-      storePc: () => { this.frame.sync(true); this.storePc(); },
+      leaveIfRaised: (extraDepth) => {
+        this.w.if_();
+        this.emitPcStore(); // only on the way out: pcConst still holds on the path that goes on
+        this.frame.exit(EXIT_RAISED, this.depth() + extraDepth + 1);
+        this.w.end();
+      },
     };
     this.hasCalls = this.ir.ops.some((op) => op.opc === Opc.call);
     this.cache = this.frame.cache;
@@ -239,9 +245,13 @@ class TbCodegen implements EmitContext {
   }
 
   private storePc(): void {
-    this.w.i32Const(0).i64Const(this.curPc).mem(Op.i64_store, 3, CPU_BASE + Cpu.PC);
+    this.emitPcStore();
     // Cpu.PC may now hold either value, depending on the path taken at run time.
     this.pcConst = null;
+  }
+
+  private emitPcStore(): void {
+    this.w.i32Const(0).i64Const(this.curPc).mem(Op.i64_store, 3, CPU_BASE + Cpu.PC);
   }
 
   private temp(op: IROp, i: number): Temp {

@@ -10,7 +10,8 @@
 // longer needs), so the dispatcher looks (pc, Cpu.TB_FLAGS) up in a jump
 // cache in linear memory and, on a hit, calls that TB's module at once. On a
 // miss, a spent budget or an exit request it returns to the tier, converting
-// EXIT_GOTO_PTR back to ExitCode.Next.
+// EXIT_GOTO_PTR back to ExitCode.Next. EXIT_RAISED (a memory fault) goes
+// back as it is.
 //
 // Measured on the Linux boot before this existed: 9.7M returns from Wasm to
 // the loop, each costing ~1 us in the loop, tiering and JS-to-Wasm wrapper.
@@ -41,6 +42,14 @@ import { Op, ValType } from './opcodes.js';
  * the Wasm tier (the dispatcher answers ExitCode.Next instead).
  */
 export const EXIT_GOTO_PTR = 8;
+
+/**
+ * A region module's result when a memory slow path raised a guest exception
+ * (Cpu.EXCEPTION set, Cpu.PC the faulting instruction's, the cached guest
+ * registers written back by the region's exit): the tier throws
+ * GUEST_EXCEPTION for the loop. Never followed by the dispatcher.
+ */
+export const EXIT_RAISED = 9;
 
 /** Bits of a jump cache value holding the module-local entry (the rest is the slot). */
 const ENTRY_BITS = 12;

@@ -1,8 +1,9 @@
 // Guest globals kept in Wasm locals for a whole region function, across the
 // TBs of its module and the jumps between them (DESIGN.md decision 4):
 // loaded once when the function is entered, written back before anything
-// that can read them or raise (helpers per their HelperFlag bits, the memory
-// slow path, host ld of the CPU state) and when the function returns, and
+// that can read them or raise (helpers per their HelperFlag bits, host ld of
+// the CPU state) and when the function returns (also when a memory slow path
+// raised: it returns a flag, emit-memory.ts), and
 // reloaded after anything that can write them (helpers without
 // NO_WRITE_GLOBALS, host st).
 //

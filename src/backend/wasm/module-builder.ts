@@ -6,7 +6,10 @@
 //
 // Module interface (all names are part of the contract with wasm-tier.ts):
 //   imports  env.memory          the machine's linear memory
-//            mem.load, mem.store  the MemorySlowPath functions
+//            mem.load, mem.store  the MemorySlowPath functions, returning 1
+//                                 instead of throwing when they raise a guest
+//                                 exception (the module then exits with
+//                                 EXIT_RAISED, writing its registers back)
 //            h.<id>               helper <id>, () -> ()
 //   exports  run(entry: i32, budget: i32) -> i32   an ExitCode
 //            v<k>    (global i32) 1 while TB k may be entered by a chained jump
@@ -125,8 +128,8 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
 
   // Imports first: they take the low function indices.
   m.importMemory('env', 'memory', 1);
-  const slowLoad = m.importFunction('mem', 'load', m.funcType([I32, I32, I32, I32], []));
-  const slowStore = m.importFunction('mem', 'store', m.funcType([I32, I32, I32, I32, I32, I32], []));
+  const slowLoad = m.importFunction('mem', 'load', m.funcType([I32, I32, I32, I32], [I32]));
+  const slowStore = m.importFunction('mem', 'store', m.funcType([I32, I32, I32, I32, I32, I32], [I32]));
   const helperIds = usedHelpers(tbs);
   const helperFuncs = new Map<number, number>();
   for (const id of helperIds) helperFuncs.set(id, m.importFunction('h', String(id), voidFn));
@@ -170,6 +173,17 @@ const pcBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | Bi
 // Locals of run: the two parameters, then these, then the cached globals and the pooled TB locals.
 const ENTRY = 0, BUDGET = 1, RUN_PARAMS = 2, RESULT = 2, SYNCED = 3, PC = 4, FIXED_LOCALS = [I32, I32, ValType.I64];
 const BUDGET_AT = CPU_BASE + Cpu.WASM_BUDGET, LAST_AT = CPU_BASE + Cpu.WASM_LAST_TB;
+
+/**
+ * RESULT holds the exit code in its low 16 bits and the TB that exits above
+ * them: one constant per exit, and Cpu.WASM_LAST_TB is stored once, at the
+ * function's end (MAX_MODULE_ENTRIES keeps the index in 16 bits).
+ */
+const RESULT_TB_SHIFT = 16, RESULT_CODE_MASK = 0xffff;
+function result(code: number, k: number): number {
+  if (code < 0 || code > RESULT_CODE_MASK) throw new Error(`wasm: exit code ${code} does not fit the region's result`);
+  return (k << RESULT_TB_SHIFT) | code;
+}
 const INSN_COUNT_AT = CPU_BASE + Cpu.INSN_COUNT, EXIT_REQUEST_AT = CPU_BASE + Cpu.EXIT_REQUEST;
 
 /**
@@ -216,8 +230,7 @@ class RegionBuilder {
     const toDispatch = (depth: number): number => depth + 1 + (this.nCases - 1 - k);
     const toExit = (depth: number): number => toDispatch(depth) + 1;
     const leave = (code: number, depth: number): void => {
-      w.i32Const(0).i32Const(k).mem(Op.i32_store, 2, LAST_AT);
-      w.i32Const(code).localSet(RESULT).br(toExit(depth));
+      w.i32Const(result(code, k)).localSet(RESULT).br(toExit(depth));
     };
     /** Stop chaining with `code` when an exit is requested or the budget is spent. */
     const stopCheck = (code: number, depth: number): void => {
@@ -256,7 +269,8 @@ class RegionBuilder {
       },
       gotoPtr(depth: number): void {
         stopCheck(ExitCode.Next, depth);
-        w.i32Const(0).i32Const(k).mem(Op.i32_store, 2, LAST_AT);
+        // RESULT for a miss; a hit runs on to another exit.
+        w.i32Const(result(EXIT_GOTO_PTR, k)).localSet(RESULT);
         w.i32Const(self.lookupCase).localSet(ENTRY).br(toDispatch(depth));
       },
     };
@@ -279,7 +293,8 @@ class RegionBuilder {
     this.cache?.writeBack();
     this.syncInsnCount();
     w.i32Const(0).localGet(BUDGET).mem(Op.i32_store, 2, BUDGET_AT);
-    w.localGet(RESULT);
+    w.i32Const(0).localGet(RESULT).i32Const(RESULT_TB_SHIFT).op(Op.i32_shr_u).mem(Op.i32_store, 2, LAST_AT);
+    w.localGet(RESULT).i32Const(RESULT_CODE_MASK).op(Op.i32_and);
     return { code: w, locals: this.locals };
   }
 
@@ -319,7 +334,7 @@ class RegionBuilder {
       if (toMiss > 0) w.br(toMiss);
     }
     w.end(); // $miss
-    w.i32Const(EXIT_GOTO_PTR).localSet(RESULT).br(1); // $exit: the dispatcher looks the pc up
+    w.br(1); // $exit with RESULT set by gotoPtr: the dispatcher looks the pc up
   }
 
   private beginCase(): void {

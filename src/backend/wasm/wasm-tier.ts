@@ -18,6 +18,7 @@
 //            to the new module: its old copy is marked invalid the same way.
 // Nothing here is Node-only: it runs in any browser.
 
+import { GUEST_EXCEPTION } from '../../exec/exception.js';
 import { HelperTable } from '../../exec/helpers.js';
 import { TranslationBlock } from '../../exec/tb.js';
 import { Tier } from '../../exec/tier.js';
@@ -26,8 +27,9 @@ import { Cpu, CPU_BASE, WASM_MAX_SLOTS } from '../../memory/layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
 import { CodegenOptions, DEFAULT_CODEGEN_OPTIONS } from './codegen.js';
-import { MAX_MODULE_ENTRIES, WasmDispatcher } from './dispatcher.js';
+import { EXIT_RAISED, MAX_MODULE_ENTRIES, WasmDispatcher } from './dispatcher.js';
 import { buildModule, CodeMapping, mappingCheck, RUN_EXPORT, validExport } from './module-builder.js';
+import { SlowPathImports, slowPathImports } from './slow-path-imports.js';
 
 /**
  * Default cap on live instances. QEMU's Wasm backend caps at 15000 with one
@@ -130,13 +132,15 @@ export class WasmTier implements Tier {
   private generation = 0;
   private readonly dumpSink: WasmTierOptions['dumpSink'];
   private readonly mapping: CodeMapping | undefined;
+  private readonly slowImports: SlowPathImports;
   private readonly codegen: CodegenOptions;
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable,
-    private readonly slowPath: MemorySlowPath, options: WasmTierOptions = {}) {
+    slowPath: MemorySlowPath, options: WasmTierOptions = {}) {
     this.maxInstances = Math.min(WASM_MAX_SLOTS, Math.max(1, options.maxInstances ?? DEFAULT_MAX_INSTANCES));
     this.dispatcher = new WasmDispatcher(mem);
     this.dumpSink = options.dumpSink;
+    this.slowImports = slowPathImports(slowPath);
     const codeMmuIdx = options.codeMmuIdx;
     this.mapping = codeMmuIdx === undefined ? undefined : { codeMmuIdx };
     this.codegen = options.codegen ?? DEFAULT_CODEGEN_OPTIONS;
@@ -176,6 +180,7 @@ export class WasmTier implements Tier {
         const lastCode = last.wasmCode as WasmTbCode | null;
         if (lastCode !== null && ++lastCode.exits === this.hotExitCount) this.onHotExit(last);
       }
+      if (result === EXIT_RAISED) throw GUEST_EXCEPTION;
       if ((result !== ExitCode.Chain0 && result !== ExitCode.Chain1) || last === null || this.budget <= 0) return result;
       if (m[EXIT_REQUEST_W] !== 0) return result;
       const next = last.jump[result - ExitCode.Chain0];
@@ -283,10 +288,9 @@ export class WasmTier implements Tier {
     if (this.live.length >= this.maxInstances) this.evictLeastRecentlyUsed();
     const h: Record<string, () => void> = {};
     for (const id of mod.helperIds) h[String(id)] = this.helpers.get(id).fn;
-    const slow = this.slowPath;
     const instance = new WebAssembly.Instance(mod.module, {
       env: { memory: this.mem.memory },
-      mem: { load: slow.load.bind(slow), store: slow.store.bind(slow) },
+      mem: this.slowImports,
       h,
     });
     const ex = instance.exports;

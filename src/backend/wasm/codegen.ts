@@ -4,13 +4,13 @@
 //
 // Like the interpreter, entering a TB takes its icount from the slice budget
 // (a local of the region function) and counts it as retired; Cpu.INSN_COUNT
-// is brought up to date lazily, before anything that may read it (helpers,
-// the memory slow path) and when the region function returns.
+// is brought up to date lazily, before anything that may read it (helpers)
+// and when the region function returns.
 //
 // Temps: TB locals become Wasm locals, constants become immediates, globals
 // are either read and written in the linear memory at CPU_BASE + offset on
-// every use, or (cacheGlobals) kept in locals of the region function and
-// written back at sync points (global-cache.ts).
+// every use, or (cacheGlobals) kept in locals while the TB runs and written
+// back at sync points and when it is left (global-cache.ts).
 //
 // Labels: branches only go forward, so every label is the end of a `block`.
 // All blocks are opened at the TB start, the label set last outermost;
@@ -92,21 +92,12 @@ export interface CodegenOptions {
 }
 
 /**
- * Globals cached in locals of the region function (all TBs of a module, and
- * the jumps between them). Measured on whole guest programs (node 20, shared
- * 2-core machine under load, min user time of interleaved runs):
+ * Globals cached in locals (per TB: global-cache.ts). Measured on whole
+ * guest programs when they were cached across the region function (node 20,
+ * shared 2-core machine under load, min user time of interleaved runs):
  * bench_sha256 200: 1.67 s cached vs 1.98 s in memory (3 runs each);
  * bench_sort 40: 3.12 vs 3.03 s, bench_sieve 10: 3.13 vs 3.04 s (2 runs
- * each, within the noise: short TBs, few registers live). (With one Wasm function per TB,
- * before regions, caching was no faster: entry loads and write-backs cost as
- * much as they saved on short TBs.)
- * Every cached global is live through the whole region function (its
- * dispatch loop), so a module with 20+ of them leaves TurboFan spilling hot
- * values to the stack (seen in --print-wasm-code of bench_mpi's addmul loop).
- * Tried 2026-11-22 on the mpi/vli/keccak/blake2s benchmarks, none a clear
- * win within the machine's +-25% noise: globals cached per TB (loaded at TB
- * entry, written back at its exits), caching only the 8 or 12 most used,
- * and reloading them after each memory slow path (that one twice as slow).
+ * each, within the noise: short TBs, few registers live).
  */
 export const DEFAULT_CODEGEN_OPTIONS: CodegenOptions = { cacheGlobals: true };
 

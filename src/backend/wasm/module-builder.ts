@@ -1,8 +1,8 @@
 // Compiles a batch of TBs into one Wasm module holding one region function:
 // the TBs' code inline, one case of a dispatch loop each, so a goto_tb to a
 // TB of the same module is a branch inside Wasm (a plain loop back edge for a
-// TB jumping to itself), and guest globals can stay in locals across TBs
-// (global-cache.ts).
+// TB jumping to itself, which keeps its guest globals in locals:
+// global-cache.ts).
 //
 // Module interface (all names are part of the contract with wasm-tier.ts):
 //   imports  env.memory          the machine's linear memory
@@ -40,10 +40,15 @@
 //     loop $dispatch
 //       block $case[K-1] ... block $case[0]
 //         br_table $case[entry]
-//       end  loop $self0 <TB 0> end   end  loop $self1 <TB 1> end ... <lookup case>
+//       end  <case TB 0>  end  <case TB 1> ... <lookup case>
 //     end
 //   end
-//   write back cached globals, Cpu.INSN_COUNT, Cpu.WASM_BUDGET; return RESULT
+//   Cpu.INSN_COUNT, Cpu.WASM_BUDGET, Cpu.WASM_LAST_TB; return RESULT's code
+// where <case TB k> is
+//   block $leave  load k's cached globals  loop $self <TB k> end  end
+//   write k's cached globals back; br $exit
+// (exits set RESULT and branch to $leave; a chained jump to another TB writes
+// back and branches to $dispatch itself).
 
 import { CodePlace, onOnePage, samePage } from '../../exec/tb.js';
 import { ExitCode, Opc } from '../../ir/ops.js';
@@ -170,7 +175,7 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
 
 const pcBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
-// Locals of run: the two parameters, then these, then the cached globals and the pooled TB locals.
+// Locals of run: the two parameters, then these, then the pooled TB locals (cached globals included).
 const ENTRY = 0, BUDGET = 1, RUN_PARAMS = 2, RESULT = 2, SYNCED = 3, PC = 4, FIXED_LOCALS = [I32, I32, ValType.I64];
 const BUDGET_AT = CPU_BASE + Cpu.WASM_BUDGET, LAST_AT = CPU_BASE + Cpu.WASM_LAST_TB;
 
@@ -196,7 +201,9 @@ class RegionBuilder {
   /** TB locals, pooled per type: every TB starts again from the first of each pool. */
   private readonly pools = new Map<ValType, number[]>();
   private readonly poolUsed = new Map<ValType, number>();
-  private readonly cache: GlobalCache | null;
+  private readonly cacheGlobals: boolean;
+  /** The globals the TB being emitted keeps in locals (null: globals live in memory). */
+  private cache: GlobalCache | null = null;
   /** Cases of the dispatch loop: one per TB, plus the goto_ptr lookup. */
   private readonly nCases: number;
   private readonly lookupCase: number;
@@ -208,29 +215,38 @@ class RegionBuilder {
   constructor(private readonly tbs: readonly ModuleTbInput[], private readonly validGlobals: readonly number[],
     private readonly gotoPtrLookup: boolean, options: CodegenOptions, private readonly checks: readonly (MappingCheck | null)[] | null) {
     const w = this.w;
-    this.cache = options.cacheGlobals ? new GlobalCache(tbs.map((tb) => tb.ir), w, (t) => this.addLocal(t)) : null;
+    this.cacheGlobals = options.cacheGlobals;
     this.lookupCase = tbs.length;
     this.nCases = tbs.length + (gotoPtrLookup ? 1 : 0);
     w.localGet(BUDGET).localSet(SYNCED);
-    this.cache?.loadAll();
     w.block(); // $exit
     w.loop(); // $dispatch
     for (let k = 0; k < this.nCases; k++) w.block();
     const targets = [...Array(this.nCases).keys()];
     w.localGet(ENTRY).brTable(targets, 0);
     w.end(); // case 0 starts here
-    this.beginCase();
   }
 
+  /**
+   * Open TB k's case: its cached globals are loaded, then its self loop
+   * begins (a TB jumping to itself keeps them in locals).
+   */
   frameFor(k: number): RegionFrame {
     const self = this;
     const w = this.w;
-    // Blocks around TB k's code at its top level: its self loop, the cases after it, then $dispatch and $exit.
+    for (const [t] of this.poolUsed) this.poolUsed.set(t, 0);
+    const cache = this.cacheGlobals ? new GlobalCache([this.tbs[k]!.ir], w, (t) => this.poolLocal(t)) : null;
+    this.cache = cache;
+    w.block(); // $leave
+    cache?.loadAll();
+    w.loop(); // $self
+    // Blocks around TB k's code at its top level: its self loop, $leave, the cases after it, then $dispatch and $exit.
     const toSelf = (depth: number): number => depth;
-    const toDispatch = (depth: number): number => depth + 1 + (this.nCases - 1 - k);
-    const toExit = (depth: number): number => toDispatch(depth) + 1;
+    const toLeave = (depth: number): number => depth + 1;
+    const toDispatch = (depth: number): number => depth + 2 + (this.nCases - 1 - k);
+    /** Every exit but a chained jump goes through $leave, which writes the cached globals back. */
     const leave = (code: number, depth: number): void => {
-      w.i32Const(result(code, k)).localSet(RESULT).br(toExit(depth));
+      w.i32Const(result(code, k)).localSet(RESULT).br(toLeave(depth));
     };
     /** Stop chaining with `code` when an exit is requested or the budget is spent. */
     const stopCheck = (code: number, depth: number): void => {
@@ -241,13 +257,13 @@ class RegionBuilder {
     };
     return {
       w,
-      cache: this.cache,
+      cache,
       newLocal: (t) => self.poolLocal(t),
       enterTb(icount: number): void {
         w.localGet(BUDGET).i32Const(icount).op(Op.i32_sub).localSet(BUDGET);
       },
       sync(writeBackGlobals: boolean): void {
-        if (writeBackGlobals) self.cache?.writeBack();
+        if (writeBackGlobals) cache?.writeBack();
         self.syncInsnCount();
       },
       exit: leave,
@@ -263,6 +279,7 @@ class RegionBuilder {
         if (target.index === k) {
           w.br(toSelf(depth + 1));
         } else {
+          cache?.writeBack();
           w.i32Const(target.index).localSet(ENTRY).br(toDispatch(depth + 1));
         }
         w.end();
@@ -271,17 +288,25 @@ class RegionBuilder {
         stopCheck(ExitCode.Next, depth);
         // RESULT for a miss; a hit runs on to another exit.
         w.i32Const(result(EXIT_GOTO_PTR, k)).localSet(RESULT);
+        cache?.writeBack();
         w.i32Const(self.lookupCase).localSet(ENTRY).br(toDispatch(depth));
       },
     };
   }
 
-  /** After TB k's code: close its self loop and the block of the next case, and open that case. */
+  /**
+   * After TB k's code: close its self loop, then $leave, whose code writes
+   * the cached globals back and leaves the function; close the block of the
+   * next case, which begins there.
+   */
   endCase(k: number): void {
-    this.w.end(); // $self
+    const w = this.w;
+    w.end(); // $self
+    w.end(); // $leave
+    this.cache?.writeBack();
+    w.br(this.nCases - 1 - k + 1); // $exit: past the cases after this one and $dispatch
     if (k + 1 >= this.nCases) return; // the last case: inside $dispatch now
-    this.w.end(); // the block of case k + 1
-    if (k + 1 < this.tbs.length) this.beginCase();
+    w.end(); // the block of case k + 1
   }
 
   finish(): { code: CodeWriter; locals: ValType[] } {
@@ -290,7 +315,6 @@ class RegionBuilder {
     if (this.gotoPtrLookup) this.emitLookupCase();
     w.end(); // $dispatch
     w.end(); // $exit
-    this.cache?.writeBack();
     this.syncInsnCount();
     w.i32Const(0).localGet(BUDGET).mem(Op.i32_store, 2, BUDGET_AT);
     w.i32Const(0).localGet(RESULT).i32Const(RESULT_TB_SHIFT).op(Op.i32_shr_u).mem(Op.i32_store, 2, LAST_AT);
@@ -335,11 +359,6 @@ class RegionBuilder {
     }
     w.end(); // $miss
     w.br(1); // $exit with RESULT set by gotoPtr: the dispatcher looks the pc up
-  }
-
-  private beginCase(): void {
-    for (const [t] of this.poolUsed) this.poolUsed.set(t, 0);
-    this.w.loop(); // $self
   }
 
   /** Cpu.INSN_COUNT += instructions entered since the last sync. */

@@ -52,7 +52,8 @@ Options:
 -display none          accepted (there is no display)
 -no-reboot             exit when the guest resets instead of restarting it
 -accel tcg[,tb-size=N][,tier=interp|wasm|auto][,thresh=N][,max-instances=N]
-                       translation options: TB cache size in MiB, which code tiers run,
+                       translation options: TB cache size in MiB, which code tiers run
+                       (default auto: interpreted until hot, then compiled to Wasm),
                        executions before a TB is compiled to Wasm, cap on live Wasm instances
 -d item[,item...]      enable logging (-d help lists the items; tb-stats logs each translated TB
                        and prints the counters at exit)
@@ -147,7 +148,7 @@ export function parseSystemCommandLine(args: readonly string[]): SystemCliOption
   const opts: SystemCliOptions = {
     help: false, version: false, logHelp: false, machine: 'virt', ramSize: 128 << 20,
     bios: null, kernel: null, initrd: null, append: null, dtb: null, nographic: false, noReboot: false,
-    tbSizeMiB: undefined, tier: { kind: 'interp' }, logItems: [], tbStats: false, logFile: null,
+    tbSizeMiB: undefined, tier: { kind: 'auto' }, logItems: [], tbStats: false, logFile: null,
   };
   let i = 0;
   while (i < args.length) {

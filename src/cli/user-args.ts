@@ -39,7 +39,8 @@ Options:
 -U var                 remove a variable from the guest's environment (repeatable, or comma-separated)
 -0 argv0               use 'argv0' as the guest's argv[0]
 -accel tcg[,tb-size=N][,tier=interp|wasm|auto][,thresh=N][,max-instances=N]
-                       translation options: TB cache size in MiB, which code tiers run,
+                       translation options: TB cache size in MiB, which code tiers run
+                       (default auto: interpreted until hot, then compiled to Wasm),
                        executions before a TB is compiled to Wasm, cap on live Wasm instances
 -d item[,item...]      enable logging (-d help lists the items; strace and tb-stats included)
 -D logfile             write the log to 'logfile' instead of stderr
@@ -80,7 +81,7 @@ function parseLogItems(text: string, opts: CliOptions): void {
 export function parseCommandLine(args: readonly string[]): CliOptions {
   const opts: CliOptions = {
     help: false, version: false, logHelp: false, sysroot: null, setEnv: [], unsetEnv: [], argv0: null,
-    tbSizeMiB: undefined, tier: { kind: 'interp' }, logItems: [], strace: false, tbStats: false,
+    tbSizeMiB: undefined, tier: { kind: 'auto' }, logItems: [], strace: false, tbStats: false,
     logFile: null, program: null, programArgs: [],
   };
   let i = 0;

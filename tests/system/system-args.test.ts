@@ -25,11 +25,11 @@ test('the documented boot command line parses', () => {
   assert.equal(o.logFile, 'log.txt');
 });
 
-test('defaults: 128 MiB, the default firmware, the interpreter', () => {
+test('defaults: 128 MiB, the default firmware, tier=auto', () => {
   const o = parse([]);
   assert.equal(o.ramSize, 128 << 20);
   assert.equal(o.bios, null);
-  assert.deepEqual(o.tier, { kind: 'interp' });
+  assert.deepEqual(o.tier, { kind: 'auto' });
   assert.equal(o.kernel, null);
 });
 

@@ -31,6 +31,10 @@ test('options before the program; everything after it belongs to the guest', () 
   assert.deepEqual(o.programArgs, ['-d', 'x']);
 });
 
+test('by default blocks are interpreted until hot, then compiled to Wasm (tier=auto)', () => {
+  assert.deepEqual(parseCommandLine(['prog']).tier, { kind: 'auto' });
+});
+
 test('bad command lines are usage errors', () => {
   for (const args of [[], ['-nope', 'p'], ['-L'], ['-d', 'bogus', 'p'], ['-accel', 'kvm', 'p'], ['-accel', 'tcg,tier=jit', 'p'],
     ['-accel', 'tcg,tb-size=0', 'p'], ['-accel', 'tcg,thresh=abc', 'p'], ['-E', 'NOEQUALS', 'p']]) {

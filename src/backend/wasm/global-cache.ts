@@ -23,8 +23,8 @@
 // written on this path stores the value it already has.
 //
 // The pc global is never cached: the backend stores the current
-// instruction's pc into Cpu.PC before slow paths and raising helpers, and a
-// later read of pc must see that store, as in the interpreter. Globals that
+// instruction's pc into Cpu.PC before raising helpers (and when a slow path
+// faults), and a later read of pc must see that store, as in the interpreter. Globals that
 // overlap another cached global of a different size are not cached either.
 
 import { IRFunction } from '../../ir/ir.js';

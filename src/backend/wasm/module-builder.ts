@@ -153,7 +153,7 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
   const region = new RegionBuilder(tbs, validGlobals, gotoPtrLookup, options, mapping ? checks : null);
   tbs.forEach((tb, k) => {
     const env = {
-      frame: region.frameFor(k),
+      frame: region.openCase(k),
       slowLoad, slowStore, gotoPtrLookup,
       helperFunc: (id: number): number => helperFuncs.get(id)!,
       chainTarget: (lo: number, hi: number): ChainTarget | null => {
@@ -178,6 +178,7 @@ const pcBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | Bi
 // Locals of run: the two parameters, then these, then the pooled TB locals (cached globals included).
 const ENTRY = 0, BUDGET = 1, RUN_PARAMS = 2, RESULT = 2, SYNCED = 3, PC = 4, FIXED_LOCALS = [I32, I32, ValType.I64];
 const BUDGET_AT = CPU_BASE + Cpu.WASM_BUDGET, LAST_AT = CPU_BASE + Cpu.WASM_LAST_TB;
+const INSN_COUNT_AT = CPU_BASE + Cpu.INSN_COUNT, EXIT_REQUEST_AT = CPU_BASE + Cpu.EXIT_REQUEST;
 
 /**
  * RESULT holds the exit code in its low 16 bits and the TB that exits above
@@ -189,7 +190,6 @@ function result(code: number, k: number): number {
   if (code < 0 || code > RESULT_CODE_MASK) throw new Error(`wasm: exit code ${code} does not fit the region's result`);
   return (k << RESULT_TB_SHIFT) | code;
 }
-const INSN_COUNT_AT = CPU_BASE + Cpu.INSN_COUNT, EXIT_REQUEST_AT = CPU_BASE + Cpu.EXIT_REQUEST;
 
 /**
  * Writes the region function: the frame every TB's code is emitted into,
@@ -231,7 +231,7 @@ class RegionBuilder {
    * Open TB k's case: its cached globals are loaded, then its self loop
    * begins (a TB jumping to itself keeps them in locals).
    */
-  frameFor(k: number): RegionFrame {
+  openCase(k: number): RegionFrame {
     const self = this;
     const w = this.w;
     for (const [t] of this.poolUsed) this.poolUsed.set(t, 0);

@@ -218,6 +218,26 @@ test('background compile: the cold tier runs until the module is ready', async (
   assert.equal(doomed.wasmCode, null);
 });
 
+test('background compile: TBs that get hot while a module compiles are compiled next without another trigger', async () => {
+  const mem = new LinearMemory();
+  const helpers = new HelperTable();
+  const interp = fakeInterp();
+  const policy = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp, mode: 'auto', thresh: 1, background: true });
+  const first = otherTb(helpers, 0x5000), second = otherTb(helpers, 0x6000);
+  first.execCount = 1;
+  second.execCount = 1;
+  policy.tierFor(first);
+  policy.tierFor(second); // waits: one compile at a time
+  assert.equal(policy.stats.compilesInFlight, 1);
+  assert.equal(policy.stats.queued, 1);
+  // The interpreter would now keep running second without asking the policy again.
+  await policy.settle();
+  assert.equal(policy.stats.queued, 0);
+  assert.equal(policy.stats.backgroundCompiles, 2);
+  assert.notEqual(first.wasmCode, null);
+  assert.notEqual(second.wasmCode, null);
+});
+
 test('linked TBs in different modules chain without returning to the loop', () => {
   const { mem, helpers, tier } = setup();
   const [a, b] = loopTbs(helpers);

@@ -285,6 +285,11 @@ export class WasmTiering implements TierPolicy {
     const done = (): void => {
       this.inFlight--;
       for (const t of batch) this.pending.delete(t);
+      // TBs that got hot meanwhile wait in the queue, and nothing else would start
+      // their compile soon: the interpreter shows a TB to the policy once, at the
+      // threshold, and then keeps running it. (Linux boot: ~1K TBs ran 2-4x the
+      // threshold in the interpreter waiting for another TB to get hot.)
+      this.compileQueue();
     };
     let started: Promise<unknown>;
     try {

@@ -9,7 +9,7 @@
 //
 // Why per TB and not across the whole region function, as before: a global
 // cached for the whole function is live through all of it, and V8's register
-// allocator (64% of TurboFan's time on the Linux boot's modules, whose
+// allocator (61% of TurboFan's time on the Linux boot's modules, whose
 // compiles took ~11 s of CPU on background threads) splits every such live
 // range around every call of every slow path. Per TB, the boot's modules
 // compiled in ~30% less TurboFan time per byte (single-threaded, --no-liftoff,
@@ -24,8 +24,9 @@
 //
 // The pc global is never cached: the backend stores the current
 // instruction's pc into Cpu.PC before raising helpers (and when a slow path
-// faults), and a later read of pc must see that store, as in the interpreter. Globals that
-// overlap another cached global of a different size are not cached either.
+// faults), and a later read of pc must see that store, as in the
+// interpreter. Globals that overlap another cached global of a different
+// size are not cached either.
 
 import { IRFunction } from '../../ir/ir.js';
 import { Temp, TempKind, Type } from '../../ir/types.js';
@@ -46,20 +47,19 @@ export class GlobalCache {
   private readonly byOffset = new Map<number, CachedGlobal>();
   private readonly cached: CachedGlobal[] = [];
 
-  constructor(irs: readonly IRFunction[], private readonly w: CodeWriter, newLocal: (t: ValType) => number) {
+  /** The globals the TB's IR uses, each in a local from newLocal. */
+  constructor(ir: IRFunction, private readonly w: CodeWriter, newLocal: (t: ValType) => number) {
     const seen = new Map<number, { type: Type; written: boolean }>();
     const rejected = new Set<number>();
-    for (const ir of irs) {
-      for (const op of ir.ops) {
-        const nOut = ir.nOut(op), n = nOut + ir.nIn(op);
-        for (let i = 0; i < n; i++) {
-          const t = ir.temp(op.args[i]!);
-          if (t.kind !== TempKind.Global) continue;
-          const prev = seen.get(t.offset);
-          if (prev && prev.type !== t.type) rejected.add(t.offset);
-          if (prev) prev.written ||= i < nOut;
-          else seen.set(t.offset, { type: t.type, written: i < nOut });
-        }
+    for (const op of ir.ops) {
+      const nOut = ir.nOut(op), n = nOut + ir.nIn(op);
+      for (let i = 0; i < n; i++) {
+        const t = ir.temp(op.args[i]!);
+        if (t.kind !== TempKind.Global) continue;
+        const prev = seen.get(t.offset);
+        if (prev && prev.type !== t.type) rejected.add(t.offset);
+        if (prev) prev.written ||= i < nOut;
+        else seen.set(t.offset, { type: t.type, written: i < nOut });
       }
     }
     const offsets = [...seen.keys()].sort((x, y) => x - y);

@@ -235,7 +235,7 @@ class RegionBuilder {
     const self = this;
     const w = this.w;
     for (const [t] of this.poolUsed) this.poolUsed.set(t, 0);
-    const cache = this.cacheGlobals ? new GlobalCache([this.tbs[k]!.ir], w, (t) => this.poolLocal(t)) : null;
+    const cache = this.cacheGlobals ? new GlobalCache(this.tbs[k]!.ir, w, (t) => this.poolLocal(t)) : null;
     this.cache = cache;
     w.block(); // $leave
     cache?.loadAll();
@@ -304,7 +304,7 @@ class RegionBuilder {
     w.end(); // $self
     w.end(); // $leave
     this.cache?.writeBack();
-    w.br(this.nCases - 1 - k + 1); // $exit: past the cases after this one and $dispatch
+    w.br(this.nCases - k); // $exit: past the nCases - 1 - k blocks of later cases and $dispatch
     if (k + 1 >= this.nCases) return; // the last case: inside $dispatch now
     w.end(); // the block of case k + 1
   }

@@ -15,6 +15,7 @@
 // and timers are seen. A write to the test device stops it with a status.
 
 import { InterpTier } from '../backend/interp/interp-tier.js';
+import { createWarmInterpTier } from '../backend/interp/warm-up.js';
 import { EXIT_BUDGET, EXIT_EXCEPTION, ExecLoop } from '../exec/exec-loop.js';
 import { ExecLogger, LogFlag, makeLogger } from '../exec/log.js';
 import { TierPolicy } from '../exec/tier-policy.js';
@@ -145,7 +146,7 @@ export class SystemMachine {
     this.mmu = new SoftMmu(this.mem, hart.mmu, target);
     this.mmu.mmioBus = board.phys;
     hart.attachTlb(this.mmu);
-    this.interp = new InterpTier(this.mem, target.helpers, this.mmu);
+    this.interp = createWarmInterpTier(this.mem, target.helpers, this.mmu);
     // run() yields to the event loop every few ms, so modules can compile off the main thread.
     this.policy = createTierPolicy({ background: true, checkMappings: true, ...(options.tier ?? { kind: 'interp' }) }, this);
     this.loop = new ExecLoop({

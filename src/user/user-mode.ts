@@ -7,6 +7,7 @@
 
 import * as nodePath from 'node:path';
 import { InterpTier } from '../backend/interp/interp-tier.js';
+import { createWarmInterpTier } from '../backend/interp/warm-up.js';
 import { EXIT_BUDGET, EXIT_EXCEPTION, ExecLoop } from '../exec/exec-loop.js';
 import { ExecLogger, LogFlag, makeLogger } from '../exec/log.js';
 import { TierPolicy } from '../exec/tier-policy.js';
@@ -82,7 +83,7 @@ export class UserMode {
   readonly regs = new GuestRegisters(this.mem);
   readonly target = new RiscvTarget(this.mem, { mmuIdx: 0 });
   readonly mmu = new SoftMmu(this.mem, this.map, this.target);
-  readonly interp = new InterpTier(this.mem, this.target.helpers, this.mmu);
+  readonly interp = createWarmInterpTier(this.mem, this.target.helpers, this.mmu);
   readonly loop: ExecLoop;
   readonly process: UserProcess;
   readonly logger: ExecLogger | undefined;

@@ -295,3 +295,24 @@ export function fuzz(seed: number, programs: number, codegen: CodegenOptions, pe
   }
   return { programs, mismatches };
 }
+
+/**
+ * Run `programs` random TBs in the interpreter alone, from random start
+ * states (tests of how V8 treats the interpreter: warm-up.test.ts).
+ */
+export function fuzzInterpreter(seed: number, programs: number, statesPerTb = 3, length = 30): void {
+  const rng = new Rng(seed);
+  const helpers = new HelperTable();
+  const mem = new LinearMemory();
+  const helperIds = fuzzHelpers(helpers, () => mem);
+  const interp = new InterpTier(mem, helpers, fuzzSlowPath(() => mem));
+  mapFuzzPage(mem);
+  for (let k = 0; k < programs; k++) {
+    const tb = randomTb(rng, 0x10000 + 0x1000 * k, length, helpers, helperIds);
+    for (let s = 0; s < statesPerTb; s++) {
+      seedState(mem, new Rng(rng.below(1 << 30)));
+      interp.budget = 1000;
+      runCatching(() => interp.execute(tb));
+    }
+  }
+}

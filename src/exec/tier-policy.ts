@@ -20,6 +20,12 @@ export interface TierPolicy {
    * goto_ptr itself.
    */
   readonly hotThreshold?: number;
+  /**
+   * True while a background compile is in flight. V8 finishes an async
+   * WebAssembly.compile in steps that run on the main thread's event loop,
+   * so a host that yields to it every few ms should yield sooner meanwhile.
+   */
+  readonly compiling?: boolean;
 }
 
 /** Everything runs in the cold tier (the interpreter). */

@@ -108,6 +108,11 @@ export class CodeWriter extends ByteWriter {
     return this.byte(Op.call).u32(funcIndex);
   }
 
+  /** A tail call: the caller's frame is gone before funcIndex runs (its results are the caller's). */
+  returnCall(funcIndex: number): this {
+    return this.byte(Op.return_call).u32(funcIndex);
+  }
+
   callIndirect(typeIndex: number, tableIndex = 0): this {
     return this.byte(Op.call_indirect).u32(typeIndex).u32(tableIndex);
   }
@@ -169,6 +174,11 @@ export class WasmModuleWriter {
     if (maxPages === undefined) this.imports.byte(0).u32(minPages);
     else this.imports.byte(1).u32(minPages).u32(maxPages);
     this.importCount++;
+  }
+
+  /** Imported functions so far: the index the first added function gets. */
+  get importedFunctionCount(): number {
+    return this.importedFuncs;
   }
 
   addFunction(typeIndex: number, locals: readonly ValType[], code: CodeWriter): number {

@@ -1,8 +1,8 @@
-// Compiles a batch of TBs into one Wasm module holding one region function:
-// the TBs' code inline, one case of a dispatch loop each, so a goto_tb to a
-// TB of the same module is a branch inside Wasm (a plain loop back edge for a
-// TB jumping to itself, which keeps its guest globals in locals:
-// global-cache.ts).
+// Compiles a batch of TBs into one Wasm module: a function per TB, and a
+// goto_tb to another TB of the module is a tail call (return_call) to its
+// function, so jumps between the module's TBs stay inside Wasm without
+// growing the stack. A TB jumping to itself loops inside its function,
+// keeping its guest globals in locals (global-cache.ts).
 //
 // Module interface (all names are part of the contract with wasm-tier.ts):
 //   imports  env.memory          the machine's linear memory
@@ -21,41 +21,45 @@
 //
 // Invalidation is per TB: the tier clears v<k>, and chained jumps test it.
 // goto_ptr: in a module whose TBs share one flags value, a TB without helper
-// calls continues in the lookup case, which hashes Cpu.PC to a bucket and
+// calls tail-calls the lookup function, which hashes Cpu.PC to a bucket and
 // compares it with that bucket's valid TBs (in system mode, also the code TLB
-// entry of the TB's page: see CodeMapping), continuing in Wasm
-// on a hit and returning EXIT_GOTO_PTR on a miss, as any other goto_ptr does:
-// the dispatcher (dispatcher.ts) then looks the pc up among all modules.
+// entry of the TB's page: see CodeMapping), continuing in Wasm on a hit and
+// returning EXIT_GOTO_PTR on a miss, as any other goto_ptr does: the
+// dispatcher (dispatcher.ts) then looks the pc up among all modules.
 // Chaining stops (exit request, budget spent) with Chain0/Chain1 for the
 // slot, as the interpreter does, so the loop can link the TB that ran last
 // to its successor.
 //
-// Why one function: with a function per TB called through a table by a
-// dispatcher, bench_sort 40 took 3.44 s and bench_sieve 10 4.14 s of user
-// time; inlined into one region function, 1.87 s and 2.69 s (same machine,
-// one run each, before region growth in tiering.ts).
+// Functions: TB 0 .. TB K-1 (budget, synced) -> result, then the lookup
+// (budget, synced, from) -> result, finish (budget, synced, result) -> code,
+// run (entry, budget) -> code. run tail-calls TB `entry`; every way out of
+// the module ends in a tail call of finish, which brings Cpu.INSN_COUNT up to
+// date and stores Cpu.WASM_BUDGET and Cpu.WASM_LAST_TB.
 //
-// Layout of run:
-//   block $exit
-//     loop $dispatch
-//       block $case[K-1] ... block $case[0]
-//         br_table $case[entry]
-//       end  <case TB 0>  end  <case TB 1> ... <lookup case>
-//     end
-//   end
-//   Cpu.INSN_COUNT, Cpu.WASM_BUDGET, Cpu.WASM_LAST_TB; return RESULT's code
-// where <case TB k> is
-//   block $leave  load k's cached globals  loop $self <TB k> end  end
-//   write k's cached globals back; br $exit
-// (exits set RESULT and branch to $leave; a chained jump to another TB writes
-// back and branches to $dispatch itself).
+// Why a function per TB. V8 compiles a Wasm function with its baseline
+// compiler (Liftoff) at its first call and with its optimizing compiler
+// (TurboFan) once the function has run enough (dynamic tiering), per
+// function. When a module was one region function with every TB a case of a
+// dispatch loop, any hot TB made V8 optimize the whole module: on the Linux
+// boot TurboFan took ~11 s of CPU on V8's background threads for 257 such
+// functions, nearly every module, competing with the main thread for the
+// machine's two cores. A function per TB lets V8 optimize only the TBs that
+// stay hot, and small functions are cheap to optimize: the boot's process
+// CPU went from ~35 s to ~28 s (and V8's worker threads from ~18 s to ~10 s)
+// for about the same main-thread time. A tail call costs ~1.4 ns more than
+// the branch it replaces (two-function ring against a br_table loop, V8 11);
+// the user-mode benchmarks in Wasm stayed within the noise (sort perhaps
+// ~10% slower, vli faster). The first design, a function per TB called
+// through a table by a dispatcher loop (not tail calls) with the registers
+// in memory, took bench_sort 40 3.44 s against 1.87 s for one region
+// function, which is why regions were one function until session 4.
 
 import { CodePlace, onOnePage, samePage } from '../../exec/tb.js';
 import { ExitCode, Opc } from '../../ir/ops.js';
 import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { codeTlbIndex, PAGE_BITS, PAGE_MASK_LO, TlbEntry, tlbEntryOffset } from '../../memory/tlb-layout.js';
 import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbCode, MappingCheck, RegionFrame, TbSource } from './codegen.js';
-import { EXIT_GOTO_PTR } from './dispatcher.js';
+import { EXIT_GOTO_PTR, MAX_MODULE_ENTRIES } from './dispatcher.js';
 import { GlobalCache } from './global-cache.js';
 import { CodeWriter, ExternKind, WasmModuleWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
@@ -127,9 +131,9 @@ function lookupHash(pcLo: number, buckets: number): number {
 
 export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptions = DEFAULT_CODEGEN_OPTIONS, mapping?: CodeMapping): BuiltModule {
   if (tbs.length === 0) throw new Error('wasm: empty module');
+  if (tbs.length > MAX_MODULE_ENTRIES) throw new Error(`wasm: more than ${MAX_MODULE_ENTRIES} TBs in a module`);
   const m = new WasmModuleWriter();
   const voidFn = m.funcType([], []);
-  const runType = m.funcType([I32, I32], [I32]);
 
   // Imports first: they take the low function indices.
   m.importMemory('env', 'memory', 1);
@@ -150,10 +154,11 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
   // The lookup matches on pc alone, so every TB must share the flags of the one jumping.
   const gotoPtrLookup = tbs.every((tb) => tb.flags === tbs[0]!.flags);
   const checks = tbs.map((tb) => (mapping ? mappingCheck(tb, mapping) : null));
-  const region = new RegionBuilder(tbs, validGlobals, gotoPtrLookup, options, mapping ? checks : null);
+  const funcs = new RegionFunctions(m, tbs.length, gotoPtrLookup);
   tbs.forEach((tb, k) => {
-    const env = {
-      frame: region.openCase(k),
+    const builder = new TbFunctionBuilder(tb, k, funcs, options);
+    genTbCode(tb, {
+      frame: builder.frame,
       slowLoad, slowStore, gotoPtrLookup,
       helperFunc: (id: number): number => helperFuncs.get(id)!,
       chainTarget: (lo: number, hi: number): ChainTarget | null => {
@@ -162,28 +167,39 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
         const check = checks[target.index];
         return check ? { ...target, mapping: check } : null;
       },
-    };
-    genTbCode(tb, env);
-    region.endCase(k);
+    });
+    const { code, locals } = builder.finish();
+    funcs.add(funcs.tbType, locals, code, funcs.tb(k));
   });
-  const { code, locals } = region.finish();
-  const run = m.addFunction(runType, locals, code);
-  m.addExport(RUN_EXPORT, ExternKind.Func, run);
+  if (gotoPtrLookup) funcs.add(funcs.lookupType, [ValType.I64], lookupCode(tbs, funcs, validGlobals, mapping ? checks : null), funcs.lookup);
+  funcs.add(funcs.finishType, [], finishCode(), funcs.finish);
+  funcs.add(funcs.runType, [], runCode(tbs.length, funcs), funcs.run);
+  m.addExport(RUN_EXPORT, ExternKind.Func, funcs.run);
   validGlobals.forEach((g, k) => m.addExport(validExport(k), ExternKind.Global, g));
   return { bytes: m.finish(), helperIds };
 }
 
 const pcBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
-// Locals of run: the two parameters, then these, then the pooled TB locals (cached globals included).
-const ENTRY = 0, BUDGET = 1, RUN_PARAMS = 2, RESULT = 2, SYNCED = 3, PC = 4, FIXED_LOCALS = [I32, I32, ValType.I64];
+/**
+ * Parameters of a TB function: the slice budget left (the TB's icount
+ * comes off at its entry) and the budget when Cpu.INSN_COUNT was last
+ * brought up to date. Its first local holds RESULT.
+ */
+const BUDGET = 0, SYNCED = 1, RESULT = 2, TB_PARAMS = 2;
+/** The goto_ptr lookup's third parameter: the jumping TB (for the miss's result); its local: Cpu.PC. */
+const FROM_TB = 2, LOOKUP_PC = 3;
+/** finish's third parameter. */
+const FINISH_RESULT = 2;
+/** run's parameters. */
+const RUN_ENTRY = 0, RUN_BUDGET = 1;
 const BUDGET_AT = CPU_BASE + Cpu.WASM_BUDGET, LAST_AT = CPU_BASE + Cpu.WASM_LAST_TB;
 const INSN_COUNT_AT = CPU_BASE + Cpu.INSN_COUNT, EXIT_REQUEST_AT = CPU_BASE + Cpu.EXIT_REQUEST;
 
 /**
- * RESULT holds the exit code in its low 16 bits and the TB that exits above
- * them: one constant per exit, and Cpu.WASM_LAST_TB is stored once, at the
- * function's end (MAX_MODULE_ENTRIES keeps the index in 16 bits).
+ * A region's result holds the exit code in its low 16 bits and the TB that
+ * exits above them: one constant per exit, and finish stores
+ * Cpu.WASM_LAST_TB once (MAX_MODULE_ENTRIES keeps the index in 16 bits).
  */
 const RESULT_TB_SHIFT = 16, RESULT_CODE_MASK = 0xffff;
 function result(code: number, k: number): number {
@@ -191,60 +207,64 @@ function result(code: number, k: number): number {
   return (k << RESULT_TB_SHIFT) | code;
 }
 
-/**
- * Writes the region function: the frame every TB's code is emitted into,
- * the dispatch loop around them, the goto_ptr lookup case and the exit.
- */
-class RegionBuilder {
-  readonly w = new CodeWriter(4096);
-  private readonly locals: ValType[] = [...FIXED_LOCALS];
-  /** TB locals, pooled per type: every TB starts again from the first of each pool. */
-  private readonly pools = new Map<ValType, number[]>();
-  private readonly poolUsed = new Map<ValType, number>();
-  private readonly cacheGlobals: boolean;
-  /** The globals the TB being emitted keeps in locals (null: globals live in memory). */
-  private cache: GlobalCache | null = null;
-  /** Cases of the dispatch loop: one per TB, plus the goto_ptr lookup. */
-  private readonly nCases: number;
-  private readonly lookupCase: number;
+/** The module's function types and indices: TB k's function, the lookup, finish and run, after the imports. */
+class RegionFunctions {
+  readonly tbType: number;
+  readonly lookupType: number;
+  readonly finishType: number;
+  readonly runType: number;
+  private readonly base: number;
+  readonly lookup: number;
+  readonly finish: number;
+  readonly run: number;
 
-  /**
-   * checks: system mode, the mapping check of each TB for the goto_ptr
-   * lookup (null for a TB it must not find: one spanning two pages).
-   */
-  constructor(private readonly tbs: readonly ModuleTbInput[], private readonly validGlobals: readonly number[],
-    private readonly gotoPtrLookup: boolean, options: CodegenOptions, private readonly checks: readonly (MappingCheck | null)[] | null) {
-    const w = this.w;
-    this.cacheGlobals = options.cacheGlobals;
-    this.lookupCase = tbs.length;
-    this.nCases = tbs.length + (gotoPtrLookup ? 1 : 0);
-    w.localGet(BUDGET).localSet(SYNCED);
-    w.block(); // $exit
-    w.loop(); // $dispatch
-    for (let k = 0; k < this.nCases; k++) w.block();
-    const targets = [...Array(this.nCases).keys()];
-    w.localGet(ENTRY).brTable(targets, 0);
-    w.end(); // case 0 starts here
+  constructor(private readonly m: WasmModuleWriter, nTbs: number, hasLookup: boolean) {
+    this.tbType = m.funcType([I32, I32], [I32]);
+    this.lookupType = m.funcType([I32, I32, I32], [I32]);
+    this.finishType = this.lookupType;
+    this.runType = m.funcType([I32, I32], [I32]);
+    this.base = m.importedFunctionCount;
+    this.lookup = hasLookup ? this.base + nTbs : -1;
+    this.finish = this.base + nTbs + (hasLookup ? 1 : 0);
+    this.run = this.finish + 1;
   }
 
-  /**
-   * Open TB k's case: its cached globals are loaded, then its self loop
-   * begins (a TB jumping to itself keeps them in locals).
-   */
-  openCase(k: number): RegionFrame {
-    const self = this;
+  tb(k: number): number {
+    return this.base + k;
+  }
+
+  /** Add the next function; it must get the index the layout gave it. */
+  add(type: number, locals: readonly ValType[], code: CodeWriter, expected: number): void {
+    const index = this.m.addFunction(type, locals, code);
+    if (index !== expected) throw new Error(`wasm: function ${index} added where ${expected} belongs`);
+  }
+}
+
+/**
+ * Writes TB k's function, the frame its code is emitted into:
+ *   block $leave  load the cached globals  loop $self <TB k> end  end
+ *   write the cached globals back; return_call finish(budget, synced, RESULT)
+ * Exits set RESULT and branch to $leave. A chained jump to TB k itself is a
+ * branch to $self (its registers stay in locals); to another TB of the module
+ * it writes back and tail-calls that TB's function; goto_ptr tail-calls the
+ * lookup.
+ */
+class TbFunctionBuilder {
+  readonly w = new CodeWriter(1024);
+  readonly frame: RegionFrame;
+  private readonly locals: ValType[] = [I32];
+  private readonly cache: GlobalCache | null;
+
+  constructor(tb: ModuleTbInput, private readonly k: number, funcs: RegionFunctions, options: CodegenOptions) {
     const w = this.w;
-    for (const [t] of this.poolUsed) this.poolUsed.set(t, 0);
-    const cache = this.cacheGlobals ? new GlobalCache(this.tbs[k]!.ir, w, (t) => this.poolLocal(t)) : null;
+    const cache = options.cacheGlobals ? new GlobalCache(tb.ir, w, (t) => this.addLocal(t)) : null;
     this.cache = cache;
     w.block(); // $leave
     cache?.loadAll();
     w.loop(); // $self
-    // Blocks around TB k's code at its top level: its self loop, $leave, the cases after it, then $dispatch and $exit.
+    // Blocks around TB k's code at its top level: its self loop, then $leave.
     const toSelf = (depth: number): number => depth;
     const toLeave = (depth: number): number => depth + 1;
-    const toDispatch = (depth: number): number => depth + 2 + (this.nCases - 1 - k);
-    /** Every exit but a chained jump goes through $leave, which writes the cached globals back. */
     const leave = (code: number, depth: number): void => {
       w.i32Const(result(code, k)).localSet(RESULT).br(toLeave(depth));
     };
@@ -255,16 +275,16 @@ class RegionBuilder {
       leave(code, depth + 1);
       w.end();
     };
-    return {
+    this.frame = {
       w,
       cache,
-      newLocal: (t) => self.poolLocal(t),
+      newLocal: (t) => this.addLocal(t),
       enterTb(icount: number): void {
         w.localGet(BUDGET).i32Const(icount).op(Op.i32_sub).localSet(BUDGET);
       },
       sync(writeBackGlobals: boolean): void {
         if (writeBackGlobals) cache?.writeBack();
-        self.syncInsnCount();
+        emitInsnCountSync(w, BUDGET, SYNCED);
       },
       exit: leave,
       chain(target: ChainTarget, slot: number, depth: number): void {
@@ -280,107 +300,117 @@ class RegionBuilder {
           w.br(toSelf(depth + 1));
         } else {
           cache?.writeBack();
-          w.i32Const(target.index).localSet(ENTRY).br(toDispatch(depth + 1));
+          w.localGet(BUDGET).localGet(SYNCED).returnCall(funcs.tb(target.index));
         }
         w.end();
       },
       gotoPtr(depth: number): void {
         stopCheck(ExitCode.Next, depth);
-        // RESULT for a miss; a hit runs on to another exit.
-        w.i32Const(result(EXIT_GOTO_PTR, k)).localSet(RESULT);
         cache?.writeBack();
-        w.i32Const(self.lookupCase).localSet(ENTRY).br(toDispatch(depth));
+        w.localGet(BUDGET).localGet(SYNCED).i32Const(k).returnCall(funcs.lookup);
       },
+    };
+    this.finishCall = () => {
+      w.end(); // $self
+      w.end(); // $leave
+      this.cache?.writeBack();
+      w.localGet(BUDGET).localGet(SYNCED).localGet(RESULT).returnCall(funcs.finish);
     };
   }
 
-  /**
-   * After TB k's code: close its self loop, then $leave, whose code writes
-   * the cached globals back and leaves the function; close the block of the
-   * next case, which begins there.
-   */
-  endCase(k: number): void {
-    const w = this.w;
-    w.end(); // $self
-    w.end(); // $leave
-    this.cache?.writeBack();
-    w.br(this.nCases - k); // $exit: past the nCases - 1 - k blocks of later cases and $dispatch
-    if (k + 1 >= this.nCases) return; // the last case: inside $dispatch now
-    w.end(); // the block of case k + 1
-  }
+  private readonly finishCall: () => void;
 
   finish(): { code: CodeWriter; locals: ValType[] } {
-    const w = this.w;
-    // The lookup case, if any, is the last one: only $dispatch and $exit are around it.
-    if (this.gotoPtrLookup) this.emitLookupCase();
-    w.end(); // $dispatch
-    w.end(); // $exit
-    this.syncInsnCount();
-    w.i32Const(0).localGet(BUDGET).mem(Op.i32_store, 2, BUDGET_AT);
-    w.i32Const(0).localGet(RESULT).i32Const(RESULT_TB_SHIFT).op(Op.i32_shr_u).mem(Op.i32_store, 2, LAST_AT);
-    w.localGet(RESULT).i32Const(RESULT_CODE_MASK).op(Op.i32_and);
-    return { code: w, locals: this.locals };
-  }
-
-  /**
-   * The goto_ptr lookup: a br_table on a hash of Cpu.PC's low bits picks a
-   * bucket, whose few TBs are compared with the pc (and in system mode the
-   * mapping checked); a hit continues at that TB's case, a miss returns
-   * EXIT_GOTO_PTR for the dispatcher.
-   *   block $miss  block $b[K-1] ... block $b0  br_table[hash]  end
-   *   <bucket 0> br $miss  end  <bucket 1> br $miss ... end  <bucket K-1>  end $miss
-   */
-  private emitLookupCase(): void {
-    const w = this.w;
-    const k = lookupBuckets(this.tbs.length);
-    const buckets: number[][] = Array.from({ length: k }, () => []);
-    this.tbs.forEach((tb, j) => {
-      if (this.checks?.[j] !== null) buckets[lookupHash(tb.pcLo, k)]!.push(j);
-    });
-    w.i32Const(0).mem(Op.i64_load, 3, CPU_BASE + Cpu.PC).localSet(PC);
-    w.block(); // $miss
-    for (let i = 0; i < k; i++) w.block();
-    w.localGet(PC).op(Op.i32_wrap_i64).i32Const(1).op(Op.i32_shr_u).i32Const(k - 1).op(Op.i32_and);
-    w.brTable([...Array(k).keys()], k);
-    for (let i = 0; i < k; i++) {
-      w.end(); // $b[i]: the blocks of buckets i+1..k-1, $miss, $dispatch and $exit are around its code
-      const toMiss = k - 1 - i, toDispatch = toMiss + 1;
-      for (const j of buckets[i]!) {
-        const tb = this.tbs[j]!;
-        const check = this.checks?.[j];
-        w.localGet(PC).i64Const(pcBig(tb.pcLo, tb.pcHi)).op(Op.i64_eq).globalGet(this.validGlobals[j]!).op(Op.i32_and);
-        if (check) {
-          emitMappingCheck(w, check);
-          w.op(Op.i32_and);
-        }
-        w.if_().i32Const(j).localSet(ENTRY).br(toDispatch + 1).end();
-      }
-      if (toMiss > 0) w.br(toMiss);
-    }
-    w.end(); // $miss
-    w.br(1); // $exit with RESULT set by gotoPtr: the dispatcher looks the pc up
-  }
-
-  /** Cpu.INSN_COUNT += instructions entered since the last sync. */
-  private syncInsnCount(): void {
-    const w = this.w;
-    w.i32Const(0).i32Const(0).mem(Op.i64_load, 3, INSN_COUNT_AT);
-    w.localGet(SYNCED).localGet(BUDGET).op(Op.i32_sub).op(Op.i64_extend_i32_u).op(Op.i64_add);
-    w.mem(Op.i64_store, 3, INSN_COUNT_AT);
-    w.localGet(BUDGET).localSet(SYNCED);
+    this.finishCall();
+    return { code: this.w, locals: this.locals };
   }
 
   private addLocal(t: ValType): number {
     this.locals.push(t);
-    return RUN_PARAMS + this.locals.length - 1;
+    return TB_PARAMS + this.locals.length - 1;
   }
+}
 
-  private poolLocal(t: ValType): number {
-    let pool = this.pools.get(t);
-    if (!pool) this.pools.set(t, (pool = []));
-    const used = this.poolUsed.get(t) ?? 0;
-    if (used === pool.length) pool.push(this.addLocal(t));
-    this.poolUsed.set(t, used + 1);
-    return pool[used]!;
+/** Cpu.INSN_COUNT += instructions entered since the last sync (synced - budget); synced = budget. */
+function emitInsnCountSync(w: CodeWriter, budget: number, synced: number): void {
+  w.i32Const(0).i32Const(0).mem(Op.i64_load, 3, INSN_COUNT_AT);
+  w.localGet(synced).localGet(budget).op(Op.i32_sub).op(Op.i64_extend_i32_u).op(Op.i64_add);
+  w.mem(Op.i64_store, 3, INSN_COUNT_AT);
+  w.localGet(budget).localSet(synced);
+}
+
+/**
+ * finish(budget, synced, result): what every way out of the region does
+ * last. Counts the instructions not yet counted, leaves the budget and the
+ * exiting TB for the tier, returns the exit code.
+ */
+function finishCode(): CodeWriter {
+  const w = new CodeWriter(64);
+  emitInsnCountSync(w, BUDGET, SYNCED);
+  w.i32Const(0).localGet(BUDGET).mem(Op.i32_store, 2, BUDGET_AT);
+  w.i32Const(0).localGet(FINISH_RESULT).i32Const(RESULT_TB_SHIFT).op(Op.i32_shr_u).mem(Op.i32_store, 2, LAST_AT);
+  w.localGet(FINISH_RESULT).i32Const(RESULT_CODE_MASK).op(Op.i32_and);
+  return w;
+}
+
+/**
+ * run(entry, budget): the module's entry, a br_table to a tail call of TB
+ * entry's function.
+ *   block $t[K-1] ... block $t0  br_table[entry]  end  <call TB 0>  end  <call TB 1> ...
+ */
+function runCode(nTbs: number, funcs: RegionFunctions): CodeWriter {
+  const w = new CodeWriter(16 + 8 * nTbs);
+  for (let k = 0; k < nTbs; k++) w.block();
+  w.localGet(RUN_ENTRY).brTable([...Array(nTbs).keys()], 0);
+  for (let k = 0; k < nTbs; k++) {
+    w.end();
+    w.localGet(RUN_BUDGET).localGet(RUN_BUDGET).returnCall(funcs.tb(k));
   }
+  return w;
+}
+
+/**
+ * lookup(budget, synced, from): goto_ptr among the module's TBs. A br_table
+ * on a hash of Cpu.PC's low bits picks a bucket, whose few TBs are compared
+ * with the pc (and in system mode the mapping checked); a hit tail-calls
+ * that TB, a miss finishes with EXIT_GOTO_PTR for the dispatcher, as TB
+ * `from`.
+ *   block $miss  block $b[K-1] ... block $b0  br_table[hash]  end
+ *   <bucket 0> br $miss  end  <bucket 1> br $miss ... end  <bucket K-1>  end $miss
+ * checks: system mode, the mapping check of each TB (null for a TB the
+ * lookup must not find: one spanning two pages).
+ */
+function lookupCode(tbs: readonly ModuleTbInput[], funcs: RegionFunctions, validGlobals: readonly number[],
+  checks: readonly (MappingCheck | null)[] | null): CodeWriter {
+  const w = new CodeWriter(256);
+  const k = lookupBuckets(tbs.length);
+  const buckets: number[][] = Array.from({ length: k }, () => []);
+  tbs.forEach((tb, j) => {
+    if (checks?.[j] !== null) buckets[lookupHash(tb.pcLo, k)]!.push(j);
+  });
+  w.i32Const(0).mem(Op.i64_load, 3, CPU_BASE + Cpu.PC).localSet(LOOKUP_PC);
+  w.block(); // $miss
+  for (let i = 0; i < k; i++) w.block();
+  w.localGet(LOOKUP_PC).op(Op.i32_wrap_i64).i32Const(1).op(Op.i32_shr_u).i32Const(k - 1).op(Op.i32_and);
+  w.brTable([...Array(k).keys()], k);
+  for (let i = 0; i < k; i++) {
+    w.end(); // $b[i]: the blocks of buckets i+1..k-1 and $miss are around its code
+    for (const j of buckets[i]!) {
+      const tb = tbs[j]!;
+      const check = checks?.[j];
+      w.localGet(LOOKUP_PC).i64Const(pcBig(tb.pcLo, tb.pcHi)).op(Op.i64_eq).globalGet(validGlobals[j]!).op(Op.i32_and);
+      if (check) {
+        emitMappingCheck(w, check);
+        w.op(Op.i32_and);
+      }
+      w.if_().localGet(BUDGET).localGet(SYNCED).returnCall(funcs.tb(j)).end();
+    }
+    const toMiss = k - 1 - i;
+    if (toMiss > 0) w.br(toMiss);
+  }
+  w.end(); // $miss
+  w.localGet(BUDGET).localGet(SYNCED);
+  w.localGet(FROM_TB).i32Const(RESULT_TB_SHIFT).op(Op.i32_shl).i32Const(EXIT_GOTO_PTR).op(Op.i32_or);
+  w.returnCall(funcs.finish);
+  return w;
 }

@@ -48,6 +48,8 @@ export const enum Op {
   return_ = 0x0f,
   call = 0x10,
   call_indirect = 0x11,
+  /** The tail call proposal (shipped in V8 11.2, Node 20). */
+  return_call = 0x12,
   drop = 0x1a,
   select = 0x1b,
   local_get = 0x20,

@@ -137,6 +137,10 @@ export class WasmTiering implements TierPolicy {
     return this.mode === 'auto' ? this.thresh : undefined;
   }
 
+  get compiling(): boolean {
+    return this.inFlight > 0;
+  }
+
   tierFor(tb: TranslationBlock): Tier {
     if (this.mode === 'auto') {
       this.noteSuccessor(tb);

@@ -26,7 +26,7 @@ import { ExitCode } from '../../ir/ops.js';
 import { Cpu, CPU_BASE, WASM_MAX_SLOTS } from '../../memory/layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
-import { CodegenOptions, DEFAULT_CODEGEN_OPTIONS } from './codegen.js';
+import { CodegenOptions, DEFAULT_CODEGEN_OPTIONS, MappingCheck } from './codegen.js';
 import { EXIT_RAISED, MAX_MODULE_ENTRIES, WasmDispatcher } from './dispatcher.js';
 import { buildModule, CodeMapping, mappingCheck, RUN_EXPORT, validExport } from './module-builder.js';
 import { SlowPathImports, slowPathImports } from './slow-path-imports.js';
@@ -71,6 +71,12 @@ export interface WasmTbCode {
   readonly index: number;
   /** Returns from Wasm (chained or looked-up exits) that ended at this TB. */
   exits: number;
+  /**
+   * System mode: the code TLB check of its jump cache entry (null: a TB
+   * reaching into the next page, entered through the loop's lookup only).
+   * Made once: execute refreshes the entry at every entry from the loop.
+   */
+  readonly check: MappingCheck | null;
 }
 
 interface LiveInstance {
@@ -164,7 +170,7 @@ export class WasmTier implements Tier {
       const mod = code.module;
       let inst = mod.instance;
       if (inst === null) inst = this.instantiate(mod);
-      else this.enterInJumpCache(cur, inst.slot, code.index); // it may have lost its entry
+      else this.enterInJumpCache(cur, code, inst.slot); // it may have lost its entry
       this.mem.i32[USE_TICK_W] = ++this.tick;
       this.stats.executions++;
       const given = this.budget < MAX_WASM_BUDGET ? this.budget : MAX_WASM_BUDGET;
@@ -268,7 +274,7 @@ export class WasmTier implements Tier {
       }
       const old = tb.wasmCode as WasmTbCode | null;
       if (old !== null) this.release(tb, old);
-      tb.wasmCode = { module: mod, index, exits: 0 } satisfies WasmTbCode;
+      tb.wasmCode = { module: mod, index, exits: 0, check: this.mapping ? mappingCheck(tb, this.mapping) : null } satisfies WasmTbCode;
     });
     return mod;
   }
@@ -298,7 +304,7 @@ export class WasmTier implements Tier {
     const inst: LiveInstance = { slot, valid: mod.tbs.map((_, k) => ex[validExport(k)] as WebAssembly.Global) };
     // A fresh instance starts with every TB valid: re-apply invalidations; the valid ones go into the jump cache.
     mod.tbs.forEach((tb, k) => {
-      if (this.owns(mod, tb)) this.enterInJumpCache(tb, slot, k);
+      if (this.owns(mod, tb)) this.enterInJumpCache(tb, tb.wasmCode as WasmTbCode, slot);
       else inst.valid[k]!.value = 0;
     });
     mod.instance = inst;
@@ -310,14 +316,14 @@ export class WasmTier implements Tier {
   }
 
   /** Let the dispatcher jump to tb (module slot, entry k). */
-  private enterInJumpCache(tb: TranslationBlock, slot: number, k: number): void {
+  private enterInJumpCache(tb: TranslationBlock, code: WasmTbCode, slot: number): void {
     if (this.mapping === undefined) {
-      this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, k);
+      this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, code.index);
       return;
     }
     // A TB reaching into the next page depends on two mappings: it is found through the loop's lookup only.
-    const check = mappingCheck(tb, this.mapping);
-    if (check !== null) this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, k, check.tlbEntry, check.addend);
+    const check = code.check;
+    if (check !== null) this.dispatcher.setEntry(tb.pcLo, tb.pcHi, tb.flags, slot, code.index, check.tlbEntry, check.addend);
   }
 
   /** tb's current code is mod's copy of it. */

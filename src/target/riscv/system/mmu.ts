@@ -64,6 +64,8 @@ const PTE_HI_RESERVED_SHIFT = 22;
 /** Physical addresses are 56 bits: the high word of a bare-mode address must fit in 24 bits. */
 const PA_HI_BITS = 24;
 const LEVEL_BITS = 9;
+/** Bytes a PTE of each level maps (2^12, 2^21, 2^30, 2^39, 2^48): a table, because `2 ** n` calls pow (~0.7% of the boot in the walk). */
+const LEVEL_SPAN = [0, 1, 2, 3, 4].map((level) => 2 ** (12 + LEVEL_BITS * level));
 const PTE_SIZE = 8;
 
 const SATP_W = (CPU_BASE + SysCsr.SATP) >> 2;
@@ -137,7 +139,7 @@ export class SystemPageTranslator implements PageTranslator {
     // satp.PPN is bits 43:0.
     let table = ((satpHi & 0xfff) * TWO_32 + satpLo) * PAGE_SIZE;
     for (let level = levels - 1; level >= 0; level--) {
-      const vpn = Math.floor(va / 2 ** (12 + LEVEL_BITS * level)) % (1 << LEVEL_BITS);
+      const vpn = Math.floor(va / LEVEL_SPAN[level]!) % (1 << LEVEL_BITS);
       const pteAddr = table + vpn * PTE_SIZE;
       const host = this.phys.ramHost(pteAddr);
       if (host < 0) return this.accessFault();
@@ -159,7 +161,7 @@ export class SystemPageTranslator implements PageTranslator {
   private leaf(pte: number, host: number, ppn: number, level: number, va: number, vaddrLo: number, vaddrHi: number,
     access: Access, mmuIdx: number, out: PageLookup): FaultKind {
     // A superpage's PPN must be aligned to its size.
-    const pagesInLeaf = 2 ** (LEVEL_BITS * level);
+    const pagesInLeaf = LEVEL_SPAN[level]! / PAGE_SIZE;
     if (ppn % pagesInLeaf !== 0) return FaultKind.Unmapped;
 
     // Which accesses this privilege may make on this page.

@@ -40,7 +40,8 @@ export const DEFAULT_THRESH = 1000;
 // interleaved runs, loaded machine): thresh 1000 / 300 / 100 gave
 // sha256 200: 2.27 / 1.92 / 1.78 s, sort 40: 3.10 / 3.24 / 3.35 s,
 // sieve 10: 3.17 / 3.26 / 3.11 s. No clear winner, so 1000 stays (lower
-// thresholds compile more, which costs most on large programs).
+// thresholds compile more, which costs most on large programs). System mode
+// uses its own (SYSTEM_THRESH, system-loop.ts), measured on the Linux boot.
 
 /**
  * Most TBs in one module: the synchronous compile of a batch should stay in

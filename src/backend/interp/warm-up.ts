@@ -120,8 +120,6 @@ export function warmUpInterpreter(): void {
     // A TB the tier has not prepared yet (execute prepares it).
     tier.execute(new TranslationBlock(PCS[4]!, 0, 0, 1, 4, [0], buildTb(4, helpers, helperIds)));
   }
-  // The slow path and the rare ops stay polymorphic in the machine's interpreter; nothing else is kept.
-  for (const tb of tbs) tb.valid = false;
 }
 
 /** Map MAPPED_VADDR's page for reads and writes in the scratch TLB. */

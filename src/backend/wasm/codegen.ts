@@ -1,11 +1,12 @@
-// IR -> Wasm for one translation block, emitted inline into its module's
-// region function (module-builder.ts), which owns the locals, the dispatch
-// loop and the ways out; the TB code reaches them through a RegionFrame.
+// IR -> Wasm for one translation block, emitted into its own function of the
+// module (module-builder.ts), which owns the locals, the jumps to the
+// module's other TBs and the ways out; the TB code reaches them through a
+// RegionFrame.
 //
 // Like the interpreter, entering a TB takes its icount from the slice budget
-// (a local of the region function) and counts it as retired; Cpu.INSN_COUNT
-// is brought up to date lazily, before anything that may read it (helpers)
-// and when the region function returns.
+// (a parameter passed from TB to TB) and counts it as retired;
+// Cpu.INSN_COUNT is brought up to date lazily, before anything that may read
+// it (helpers) and when the module returns.
 //
 // Temps: TB locals become Wasm locals, constants become immediates, globals
 // are either read and written in the linear memory at CPU_BASE + offset on
@@ -51,7 +52,7 @@ export interface MappingCheck {
 
 /** What the module gives the code generator of one TB. */
 export interface TbModuleEnv {
-  /** The region function the TB is emitted into. */
+  /** The TB's function in the module. */
   readonly frame: RegionFrame;
   readonly slowLoad: number;
   readonly slowStore: number;
@@ -64,13 +65,13 @@ export interface TbModuleEnv {
 }
 
 /**
- * The region function as seen from the code of one TB. `depth` arguments
+ * The TB's function as its code sees it. `depth` arguments
  * are the number of blocks the TB code has open at that point (its labels
  * and any structured code of the current op); the frame adds its own.
  */
 export interface RegionFrame {
   readonly w: CodeWriter;
-  /** A local for this TB only (locals are pooled between the TBs of a module). */
+  /** A new local of the TB's function. */
   newLocal(t: ValType): number;
   /** The globals cached in locals, or null when globals live in memory. */
   readonly cache: GlobalCache | null;
@@ -78,7 +79,7 @@ export interface RegionFrame {
   enterTb(icount: number): void;
   /** Before a helper call or the memory slow path: guest state and Cpu.INSN_COUNT to memory. */
   sync(writeBackGlobals: boolean): void;
-  /** Leave the region function with ExitCode code. */
+  /** Leave the module with ExitCode code. */
   exit(code: number, depth: number): void;
   /** goto_tb through slot to a TB of this module, while it is valid and the slice lasts. */
   chain(target: ChainTarget, slot: number, depth: number): void;

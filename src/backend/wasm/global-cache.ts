@@ -1,5 +1,5 @@
-// Guest globals kept in Wasm locals within one TB's code in its region
-// function (DESIGN.md decision 4): loaded when the TB is entered (a TB that
+// Guest globals kept in Wasm locals within one TB's function (DESIGN.md
+// decision 4): loaded when the TB is entered (a TB that
 // jumps to itself keeps them across the loop), written back before anything
 // that can read them or raise (helpers per their HelperFlag bits, host ld of
 // the CPU state) and when the TB is left (a chained jump to another TB, a
@@ -7,9 +7,9 @@
 // flag, emit-memory.ts), and reloaded after anything that can write them
 // (helpers without NO_WRITE_GLOBALS, host st).
 //
-// Why per TB and not across the whole region function, as before: a global
-// cached for the whole function is live through all of it, and V8's register
-// allocator (61% of TurboFan's time on the Linux boot's modules, whose
+// Why per TB and not across a whole module (session 2's modules were one
+// function): a global cached for the whole function is live through all of
+// it, and V8's register allocator (61% of TurboFan's time on the Linux boot's modules, whose
 // compiles took ~11 s of CPU on background threads) splits every such live
 // range around every call of every slow path. Per TB, the boot's modules
 // compiled in ~30% less TurboFan time per byte (single-threaded, --no-liftoff,

@@ -255,7 +255,7 @@ class TbFunctionBuilder {
   private readonly locals: ValType[] = [I32];
   private readonly cache: GlobalCache | null;
 
-  constructor(tb: ModuleTbInput, private readonly k: number, funcs: RegionFunctions, options: CodegenOptions) {
+  constructor(tb: ModuleTbInput, k: number, private readonly funcs: RegionFunctions, options: CodegenOptions) {
     const w = this.w;
     const cache = options.cacheGlobals ? new GlobalCache(tb.ir, w, (t) => this.addLocal(t)) : null;
     this.cache = cache;
@@ -310,19 +310,16 @@ class TbFunctionBuilder {
         w.localGet(BUDGET).localGet(SYNCED).i32Const(k).returnCall(funcs.lookup);
       },
     };
-    this.finishCall = () => {
-      w.end(); // $self
-      w.end(); // $leave
-      this.cache?.writeBack();
-      w.localGet(BUDGET).localGet(SYNCED).localGet(RESULT).returnCall(funcs.finish);
-    };
   }
 
-  private readonly finishCall: () => void;
-
+  /** After the TB's code: close $self and $leave, whose code writes the cached globals back and finishes. */
   finish(): { code: CodeWriter; locals: ValType[] } {
-    this.finishCall();
-    return { code: this.w, locals: this.locals };
+    const w = this.w;
+    w.end(); // $self
+    w.end(); // $leave
+    this.cache?.writeBack();
+    w.localGet(BUDGET).localGet(SYNCED).localGet(RESULT).returnCall(this.funcs.finish);
+    return { code: w, locals: this.locals };
   }
 
   private addLocal(t: ValType): number {

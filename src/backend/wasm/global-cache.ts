@@ -9,9 +9,9 @@
 //
 // Why per TB and not across a whole module (session 2's modules were one
 // function): a global cached for the whole function is live through all of
-// it, and V8's register allocator (61% of TurboFan's time on the Linux boot's modules, whose
-// compiles took ~11 s of CPU on background threads) splits every such live
-// range around every call of every slow path. Per TB, the boot's modules
+// it, and V8's register allocator (61% of TurboFan's time on the Linux
+// boot's modules, whose compiles took ~11 s of CPU on background threads)
+// splits every such live range around every call of every slow path. Per TB, the boot's modules
 // compiled in ~30% less TurboFan time per byte (single-threaded, --no-liftoff,
 // the same modules' bytes); the user-mode benchmarks in Wasm moved within
 // +-15% either way (sha256 faster, sort slower: its loop spans TBs, which

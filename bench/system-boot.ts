@@ -206,7 +206,8 @@ function medianQemuRow(runs: SystemBootRow[]): SystemBootRow {
 export async function benchSystemBoot(tiers: string[], withQemu = true, log: (s: string) => void = (s) => console.error(s), profile = profileByDefault()): Promise<SystemBootRow[]> {
   const qemuRuns: SystemBootRow[] = [];
   const bootQemuRuns = async (n: number): Promise<void> => {
-    for (let i = 0; i < n && withQemu; i++) {
+    if (!withQemu) return;
+    for (let i = 0; i < n; i++) {
       qemuRuns.push(await bootQemu());
       log(`bench: system boot / qemu ${qemuRuns.length} done`);
     }

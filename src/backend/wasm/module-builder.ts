@@ -219,10 +219,11 @@ class RegionFunctions {
   readonly run: number;
 
   constructor(private readonly m: WasmModuleWriter, nTbs: number, hasLookup: boolean) {
+    // Two signatures: (a, b) -> result for TBs and run, (a, b, c) -> result for the lookup and finish.
     this.tbType = m.funcType([I32, I32], [I32]);
     this.lookupType = m.funcType([I32, I32, I32], [I32]);
     this.finishType = this.lookupType;
-    this.runType = m.funcType([I32, I32], [I32]);
+    this.runType = this.tbType;
     this.base = m.importedFunctionCount;
     this.lookup = hasLookup ? this.base + nTbs : -1;
     this.finish = this.base + nTbs + (hasLookup ? 1 : 0);

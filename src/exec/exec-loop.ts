@@ -245,6 +245,8 @@ export class ExecLoop implements IndirectJumpLookup {
       this.cache.flush();
       this.cold.prepare(tb);
     }
+    // Most TBs never get hot: their IR waits for the Wasm tier as one typed array (frozen.ts).
+    tb.freezeIr();
     const bytes = estimateTbBytes(tb);
     this.cache.insert(tb, bytes);
     this.stats.tbsTranslated++;

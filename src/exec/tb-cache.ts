@@ -53,6 +53,7 @@ const TB_OVERHEAD_BYTES = 256;
 export function estimateTbBytes(tb: TranslationBlock): number {
   let bytes = TB_OVERHEAD_BYTES;
   if (tb.ir) bytes += tb.ir.ops.length * IR_OP_BYTES + tb.ir.temps.length * IR_TEMP_BYTES;
+  bytes += tb.frozenIrBytes;
   bytes += encodedBytes(tb.interpCode) + encodedBytes(tb.wasmCode);
   return bytes;
 }

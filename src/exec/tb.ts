@@ -1,6 +1,7 @@
 // A translation block: one straight run of guest code, its IR, and what each
 // tier made of it.
 
+import { FrozenIR, freezeIR, thawIR } from '../ir/frozen.js';
 import { IRFunction } from '../ir/ir.js';
 import { PAGE_MASK_LO, PAGE_SIZE } from '../memory/tlb-layout.js';
 
@@ -34,6 +35,8 @@ export class TranslationBlock {
    * every entry from the loop.
    */
   successors: TranslationBlock[] | null = null;
+  /** The IR once frozen (freezeIr): what the Wasm tier compiles from. */
+  private frozenIr: FrozenIR | null = null;
 
   constructor(
     /** Guest virtual pc of the first instruction, as lo/hi 32-bit words. */
@@ -47,9 +50,31 @@ export class TranslationBlock {
     readonly size: number,
     /** Linear-memory page numbers (offset >>> 12) holding this TB's code: one or two. */
     readonly hostPages: readonly number[],
-    /** The optimized IR; kept for the Wasm tier and for -d op_opt. */
+    /** The optimized IR while the tiers prepare the TB; null once frozen (freezeIr). */
     public ir: IRFunction | null,
   ) {}
+
+  /** The TB has IR to compile, live or frozen. */
+  get hasIr(): boolean {
+    return this.ir !== null || this.frozenIr !== null;
+  }
+
+  /** The IR to compile: the live IR, or a fresh thaw of the frozen one (the caller may keep it). */
+  irForCompile(): IRFunction | null {
+    return this.ir ?? (this.frozenIr !== null ? thawIR(this.frozenIr) : null);
+  }
+
+  /** Keep the IR as one typed array instead of its objects (frozen.ts says why). */
+  freezeIr(): void {
+    if (this.ir === null) return;
+    this.frozenIr = freezeIR(this.ir);
+    this.ir = null;
+  }
+
+  /** Bytes of the frozen IR (0 while it is live or gone). */
+  get frozenIrBytes(): number {
+    return this.frozenIr?.byteLength ?? 0;
+  }
 
   get hostPage(): number {
     return this.hostPages[0]!;

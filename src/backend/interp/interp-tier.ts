@@ -101,8 +101,9 @@ export class InterpTier implements Tier {
   }
 
   prepare(tb: TranslationBlock): void {
-    if (!tb.ir) throw new Error('interp: TB has no IR');
-    tb.interpCode = encodeForInterp(tb.ir, this.pool, this.helpers);
+    const ir = tb.irForCompile();
+    if (ir === null) throw new Error('interp: TB has no IR');
+    tb.interpCode = encodeForInterp(ir, this.pool, this.helpers);
   }
 
   flush(): void {

@@ -247,7 +247,7 @@ export class WasmTiering implements TierPolicy {
       const t = out[i]!;
       const visit = (n: TranslationBlock | null): void => {
         if (n === null || seen.has(n) || out.length >= max) return;
-        if (!n.valid || n.ir === null || this.pending.has(n) || this.failed.has(n)) return;
+        if (!n.valid || !n.hasIr || this.pending.has(n) || this.failed.has(n)) return;
         if (n.wasmCode === null) {
           if (n.execCount >= minCount) take(n);
         } else if (grow) {

@@ -256,7 +256,7 @@ export class WasmTier implements Tier {
 
   private build(batch: TranslationBlock[]): ReturnType<typeof buildModule> {
     const built = buildModule(batch.map((tb) => ({
-      ir: tb.ir!, pcLo: tb.pcLo, pcHi: tb.pcHi, icount: tb.icount, flags: tb.flags, size: tb.size, hostPage: tb.hostPage,
+      ir: tb.irForCompile()!, pcLo: tb.pcLo, pcHi: tb.pcHi, icount: tb.icount, flags: tb.flags, size: tb.size, hostPage: tb.hostPage,
     })), this.codegen, this.mapping);
     this.stats.modules++;
     this.stats.tbsCompiled += batch.length;
@@ -360,7 +360,7 @@ export class WasmTier implements Tier {
 }
 
 function compilable(tb: TranslationBlock): boolean {
-  return tb.valid && tb.ir !== null;
+  return tb.valid && tb.hasIr;
 }
 
 function now(): number {

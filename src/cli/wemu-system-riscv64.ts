@@ -5,6 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { logItemNames } from '../exec/log.js';
 import { CharBackend } from '../hw/device.js';
 import { BootImages } from '../machine/boot.js';
@@ -150,8 +151,23 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
   }
 }
 
+/**
+ * V8 compiles a Wasm function lazily by default: with its baseline compiler,
+ * on the calling thread, at the function's first call. Every compiled TB is
+ * a function (module-builder.ts), so the main thread stopped for each newly
+ * hot TB's first run (Builtins_WasmCompileLazy: ~6% of the Linux boot's main
+ * thread under perf). Eagerly, WebAssembly.compile does that work on V8's
+ * background threads while the interpreter goes on. Linux boot, interleaved
+ * runs, median prompt s / main-thread CPU s: lazy 11.57 / 10.31 and 16.12 /
+ * 14.66, eager 10.75 / 9.01 and 14.23 / 11.90 (3 and 4 rounds, the machine's
+ * speed changed between the two sets). The flag is read when a module
+ * compiles, so setting it before the machine exists is enough.
+ */
+export const EAGER_WASM_FLAG = '--no-wasm-lazy-compilation';
+
 /** Entry point for bin/wemu-system-riscv64. */
 export function main(): void {
+  setFlagsFromString(EAGER_WASM_FLAG);
   runSystemCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {

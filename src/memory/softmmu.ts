@@ -55,7 +55,9 @@ export class RecordingCodeFetcher {
   }
 
   private note(page: number): void {
-    if (!this.hostPages.includes(page)) this.hostPages.push(page);
+    // A TB's code lies on one page, or two: every fetch but a few repeats the last one.
+    const pages = this.hostPages;
+    if (pages[pages.length - 1] !== page && !pages.includes(page)) pages.push(page);
   }
 }
 

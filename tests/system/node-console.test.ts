@@ -52,8 +52,24 @@ test('Ctrl-A x quits after delivering the keys before it', () => {
   assert.deepEqual(h.guest, [0x6c, 0x73]);
 });
 
-test('guest output goes to the output writer', () => {
+test('guest output goes to the output writer in one write per turn of the event loop', async () => {
   const h = harness();
-  h.c.write(keys('hello\r\n'));
+  for (const b of keys('hello\r\n')) h.c.write(Uint8Array.of(b));
+  assert.deepEqual(h.shown, [], 'held until the event loop turns');
+  await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(h.shown, ['hello\r\n']);
+  h.c.write(keys('a'));
+  h.c.write(keys('b'));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(h.shown, ['hello\r\n', 'ab']);
+});
+
+test('close() and the escape help write the held-back guest output first', () => {
+  const h = harness();
+  h.c.write(keys('boot'));
+  h.c.input(keys('\x01h'));
+  assert.deepEqual(h.shown, ['boot', ESCAPE_HELP]);
+  h.c.write(keys('bye'));
+  h.c.close();
+  assert.deepEqual(h.shown, ['boot', ESCAPE_HELP, 'bye']);
 });

@@ -26,6 +26,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mallocTunedEnv } from '../src/cli/malloc-tuning.js';
 import { PROFILE_CATEGORIES, PROFILE_CATEGORY_LABELS, profileSharesOfDir, type ProfileShares } from './profile-share.js';
 
 // dist/bench/ -> the repository root
@@ -140,7 +141,7 @@ async function bootWemu(tier: string, profile: boolean): Promise<SystemBootRow> 
       '-bios', join(systemImageDir, 'fw_dynamic.bin'), '-kernel', join(systemImageDir, 'Image'),
       '-initrd', join(systemImageDir, 'initramfs.cpio.gz'), '-append', 'console=ttyS0', '-nographic',
       '-accel', `tcg,tier=${tier}`, '-D', logFile,
-    ], 'poweroff', { ...process.env, WEMU_STATS: '1' });
+    ], 'poweroff', { ...mallocTunedEnv(process.env), WEMU_STATS: '1' }); // tuned here: no second process beside the profiled one
     row.kernelSeconds = t.kernelSeconds;
     row.promptSeconds = t.promptSeconds;
     if (t.note) row.note = t.note;

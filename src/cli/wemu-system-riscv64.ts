@@ -13,6 +13,7 @@ import { NodeConsole } from '../machine/node-console.js';
 import { SystemMachine } from '../machine/system-loop.js';
 import { TierUnavailableError } from '../user/tier-choice.js';
 import { openLog, packageRoot, packageVersion, writeAll } from './cli-io.js';
+import { runUnderMallocTunables } from './malloc-tuning.js';
 import { parseSystemCommandLine, SystemCliOptions, SYSTEM_USAGE, UsageError } from './system-args.js';
 
 const NAME = 'wemu-system-riscv64';
@@ -167,6 +168,12 @@ export const EAGER_WASM_FLAG = '--no-wasm-lazy-compilation';
 
 /** Entry point for bin/wemu-system-riscv64. */
 export function main(): void {
+  const tuned = runUnderMallocTunables();
+  if (tuned === null) runHere();
+  else tuned.then((code) => (code >= 0 ? process.exit(code) : runHere()));
+}
+
+function runHere(): void {
   setFlagsFromString(EAGER_WASM_FLAG);
   runSystemCli(process.argv.slice(2)).then(
     (code) => process.exit(code),

@@ -1,0 +1,95 @@
+// wemu-system-riscv64 runs itself again under glibc's malloc tunables
+// (src/cli/malloc-tuning.ts): the machine runs in the second process, with
+// the tunables in its environment; signals to the first reach it, and it
+// stops when the first is killed outright.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MALLOC_TUNABLES, mallocTunedEnv } from '../../src/cli/malloc-tuning.js';
+import { addi, assemble, jal, lui, R, sType } from '../riscv/rv-asm.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const bin = path.join(root, 'bin', 'wemu-system-riscv64');
+const linux = process.platform === 'linux';
+
+test('mallocTunedEnv adds the tunables to those already set', () => {
+  assert.equal(mallocTunedEnv({}).GLIBC_TUNABLES, MALLOC_TUNABLES);
+  assert.equal(mallocTunedEnv({ GLIBC_TUNABLES: 'glibc.pthread.rseq=0' }).GLIBC_TUNABLES, `glibc.pthread.rseq=0:${MALLOC_TUNABLES}`);
+  assert.match(MALLOC_TUNABLES, /trim_threshold=\d+/);
+});
+
+/** M-mode firmware: print "up\n" on the UART, then spin forever. */
+function spinner(): Uint8Array {
+  const sb = (rs2: number, rs1: number, imm: number) => sType(imm, rs2, rs1, 0, 0x23);
+  const out = [lui(R.t0, 0x10000)]; // UART at 0x10000000
+  for (const c of 'up\n') out.push(addi(R.t1, 0, c.charCodeAt(0)), sb(R.t1, R.t0, 0));
+  out.push(jal(0, 0));
+  return assemble(out);
+}
+
+/** Start the command on the spinner; resolves once the guest has printed, with the machine's process id. */
+async function startSpinner(dir: string): Promise<{ first: ChildProcess; second: number }> {
+  const bios = path.join(dir, 'spin.bin');
+  fs.writeFileSync(bios, spinner());
+  const first = spawn(process.execPath, [bin, '-m', '32M', '-bios', bios, '-nographic'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    first.stdout!.on('data', (b: Buffer) => { out += b.toString(); if (out.includes('up\n')) resolve(); });
+    first.on('exit', (code) => reject(new Error(`exited (${code}) before the guest printed`)));
+  });
+  const children = fs.readFileSync(`/proc/${first.pid}/task/${first.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  assert.equal(children.length, 1, 'one second process');
+  return { first, second: Number(children[0]) };
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+};
+
+async function gone(pid: number, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !alive(pid);
+}
+
+test('the machine runs in a second process under the tunables; SIGTERM to the first ends both with 143', { skip: !linux }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wemu-tune-'));
+  let first: ChildProcess | null = null, second = 0;
+  try {
+    ({ first, second } = await startSpinner(dir));
+    const env = fs.readFileSync(`/proc/${second}/environ`, 'latin1').split('\0');
+    assert.ok(env.some((kv) => kv.startsWith('GLIBC_TUNABLES=') && kv.includes(MALLOC_TUNABLES)), 'tunables in the second process');
+    const exited = new Promise<number | null>((resolve) => first!.on('exit', (code) => resolve(code)));
+    first.kill('SIGTERM');
+    assert.equal(await exited, 143);
+    assert.ok(await gone(second, 10_000), 'the second process ended');
+  } finally {
+    first?.kill('SIGKILL');
+    if (second && alive(second)) process.kill(second, 'SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the second process stops when the first is killed with SIGKILL', { skip: !linux }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wemu-tune-'));
+  let second = 0;
+  try {
+    ({ second } = await startSpinner(dir).then((s) => { s.first.kill('SIGKILL'); return s; }));
+    assert.ok(await gone(second, 10_000), 'the second process ended without its parent');
+  } finally {
+    if (second && alive(second)) process.kill(second, 'SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -104,7 +104,8 @@ export class BigIntTier implements Tier {
 
   prepare(tb: TranslationBlock): void {
     this.prepared++;
-    tb.interpCode = new Uint8Array(tb.ir!.ops.length * 8);
+    // This tier's "code" is the IR itself: the loop freezes tb.ir after prepare (src/ir/frozen.ts).
+    tb.interpCode = tb.irForCompile();
   }
 
   flush(): void {
@@ -118,7 +119,7 @@ export class BigIntTier implements Tier {
       this.lastTb = cur;
       cur.execCount++;
       this.budget -= cur.icount;
-      const r = this.runOne(cur.ir!);
+      const r = this.runOne(cur.interpCode as IRFunction);
       if (r.kind === 'exit') return r.code;
       const next = cur.jump[r.slot];
       const m = this.mem.i32;

@@ -93,12 +93,12 @@ const YIELD_WHILE_COMPILING_MS = 1;
 export const SYSTEM_THRESH = 300;
 /**
  * The TB cache's size here unless -accel tb-size= says otherwise (QEMU's
- * default for system emulation is 1 GiB). A TB is ~5 KB by the cache's
- * estimate (its IR stays for the Wasm tier), and the Linux boot translates
- * ~70K distinct TBs: at 256 MiB the whole cache was flushed at ~52K TBs,
- * 70% into the boot, and everything hot was translated and compiled again
- * (prompt 26.8 / 21.6 s against 20.9 / 19.5 s at 512 MiB, interleaved).
- * The process RSS at the prompt is then ~0.7 GB, with -m 256M.
+ * default for system emulation is 1 GiB). The Linux boot translates ~70K
+ * distinct TBs. When a TB kept its IR objects (~5 KB a TB by the cache's
+ * estimate), the whole cache was flushed at 256 MiB ~70% into the boot and
+ * everything hot was translated and compiled again (prompt 26.8 / 21.6 s
+ * against 20.9 / 19.5 s at 512 MiB, interleaved). With the IR frozen
+ * (src/ir/frozen.ts) a TB is ~2.5 KB and the boot fits either way.
  */
 export const SYSTEM_TB_SIZE_MIB = 512;
 /** Longest single idle sleep (input wakes it earlier). */

@@ -22,15 +22,19 @@ import { constants } from 'node:os';
 
 /** Keep up to 1 GiB of freed heap instead of returning it (glibc's default: 128 KiB). */
 export const MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=1073741824';
-/** Set in the second process: never run a third. */
+/** Set in the second process (to the first's pid): never run a third. */
 const TUNED_MARK = 'WEMU_MALLOC_TUNED';
 /** The second process's end of the pipe whose closing means the first is gone. */
 const PARENT_FD = 3;
 
-/** env with the tunables added (for a launcher that starts wemu-system-riscv64 itself, like the boot bench). */
-export function mallocTunedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/**
+ * env with the tunables added, for a launcher that starts wemu-system-riscv64
+ * itself (the boot bench). `watcher`: the pid of a first process that passes
+ * the pipe (runUnderMallocTunables); 0, no pipe to watch.
+ */
+export function mallocTunedEnv(env: NodeJS.ProcessEnv, watcher = 0): NodeJS.ProcessEnv {
   const tunables = env.GLIBC_TUNABLES ? `${env.GLIBC_TUNABLES}:${MALLOC_TUNABLES}` : MALLOC_TUNABLES;
-  return { ...env, GLIBC_TUNABLES: tunables, [TUNED_MARK]: '1' };
+  return { ...env, GLIBC_TUNABLES: tunables, [TUNED_MARK]: String(watcher) };
 }
 
 /**
@@ -40,14 +44,16 @@ export function mallocTunedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  */
 export function runUnderMallocTunables(): Promise<number> | null {
   if (process.platform !== 'linux' || process.env.WEMU_NO_MALLOC_TUNING) return null;
-  if (process.env[TUNED_MARK]) {
-    watchParent();
+  const mark = process.env[TUNED_MARK];
+  if (mark) {
+    // Only a second process started by runUnderMallocTunables, its first still its parent, has the pipe.
+    if (Number(mark) !== 0 && Number(mark) === process.ppid) watchParent();
     return null;
   }
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
       stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-      env: mallocTunedEnv(process.env),
+      env: mallocTunedEnv(process.env, process.pid),
     });
     const forward = (sig: NodeJS.Signals) => () => { child.kill(sig); };
     const handlers: [NodeJS.Signals, () => void][] = [['SIGTERM', forward('SIGTERM')], ['SIGHUP', forward('SIGHUP')], ['SIGINT', () => {}]];
@@ -70,7 +76,7 @@ function watchParent(): void {
   try {
     pipe = new Socket({ fd: PARENT_FD, readable: true, writable: false });
   } catch {
-    return; // started with the mark but without the pipe (by hand): nothing to watch
+    return; // no pipe after all: nothing to watch
   }
   pipe.on('error', () => {});
   pipe.on('close', () => process.kill(process.pid, 'SIGTERM'));

@@ -21,6 +21,7 @@ test('mallocTunedEnv adds the tunables to those already set', () => {
   assert.equal(mallocTunedEnv({}).GLIBC_TUNABLES, MALLOC_TUNABLES);
   assert.equal(mallocTunedEnv({ GLIBC_TUNABLES: 'glibc.pthread.rseq=0' }).GLIBC_TUNABLES, `glibc.pthread.rseq=0:${MALLOC_TUNABLES}`);
   assert.match(MALLOC_TUNABLES, /trim_threshold=\d+/);
+  assert.equal(mallocTunedEnv({}).WEMU_MALLOC_TUNED, '0', 'a launcher\'s env names no first process to watch');
 });
 
 /** M-mode firmware: print "up\n" on the UART, then spin forever. */

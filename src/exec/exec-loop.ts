@@ -152,7 +152,8 @@ export class ExecLoop implements IndirectJumpLookup {
   }
 
   lookupIndirect(pcLo: number, pcHi: number, flags: number): TranslationBlock | null {
-    // A TB that changes the flags ends with exit_tb, but check anyway: TB_FLAGS_W must stay right for helpers.
+    // Helpers that change the flags store them to Cpu.TB_FLAGS (a goto_ptr's `flags`), but not
+    // every one does (sys_fs_dirty): the flags computed from the state decide.
     if (this.target.tbFlags() !== flags) return null;
     return this.cache.lookupJump(pcLo, pcHi, flags);
   }

@@ -27,8 +27,9 @@ export interface Tier {
 export interface IndirectJumpLookup {
   /**
    * The TB to continue with at (pcLo, pcHi), if the CPU's current TB flags
-   * equal `flags` (those of the TB that jumps) and the TB cache's jump cache
-   * holds it; otherwise null, and the tier returns to the loop.
+   * equal `flags` (Cpu.TB_FLAGS for a goto_ptr: a helper that changes the
+   * flags stores them there) and the TB cache's jump cache holds it;
+   * otherwise null, and the tier returns to the loop.
    */
   lookupIndirect(pcLo: number, pcHi: number, flags: number): TranslationBlock | null;
 }

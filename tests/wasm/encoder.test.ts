@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteWriter, CodeWriter, ExternKind, Op, ValType, WasmModuleWriter } from '../../src/backend/wasm/encoder.js';
+import { putU32, u32Size } from '../../src/backend/wasm/byte-writer.js';
 
 /** Decode one LEB128 number from bytes: unsigned, or sign-extended from its last group's bit 6. */
 function decodeLeb(bytes: Uint8Array, signed: boolean): { value: bigint; length: number } {
@@ -47,6 +48,85 @@ test('LEB128 round-trips at the edges, in the fewest bytes', () => {
   assert.deepEqual([...new ByteWriter().s32(-64).finish()], [0x40]);
   assert.deepEqual([...new ByteWriter().s32(64).finish()], [0xc0, 0x00]);
   assert.deepEqual([...new ByteWriter().u32(624485).finish()], [0xe5, 0x8e, 0x26]);
+  // The size-first helpers the module writer uses agree with the writer.
+  for (const v of U32_EDGES) {
+    const bytes = new ByteWriter().u32(v).finish();
+    assert.equal(u32Size(v), bytes.length, `u32Size ${v}`);
+    const out = new Uint8Array(8).fill(0xaa);
+    assert.equal(putU32(out, 1, v), 1 + bytes.length);
+    assert.deepEqual([...out.subarray(1, 1 + bytes.length)], [...bytes], `putU32 ${v}`);
+    assert.equal(out[0], 0xaa);
+  }
+});
+
+/** The sections of a module: id -> [start, end) of each section's content, in order. */
+function sections(bytes: Uint8Array): { id: number; start: number; end: number }[] {
+  const out: { id: number; start: number; end: number }[] = [];
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos++]!;
+    const size = decodeLeb(bytes.subarray(pos), false);
+    pos += size.length;
+    out.push({ id, start: pos, end: pos + Number(size.value) });
+    pos += Number(size.value);
+  }
+  assert.equal(pos, bytes.length, 'the sections fill the module exactly');
+  return out;
+}
+
+test('branch hints name an if or br_if of their function, counted from after the body size', () => {
+  const m = new WasmModuleWriter();
+  const t = m.funcType([ValType.I32], [ValType.I32]);
+  const bodies: CodeWriter[] = [];
+  for (let k = 0; k < 3; k++) {
+    const w = new CodeWriter(4); // tiny, so it grows
+    for (let j = 0; j < 50 * k; j++) w.i32Const(j * 77777).op(Op.drop);
+    w.localGet(0).hint(k !== 1).if_(ValType.I32).i32Const(1).else_().i32Const(2).end();
+    w.block().localGet(0).hint(false).brIf(0).end();
+    bodies.push(w);
+    m.addFunction(t, k === 2 ? [ValType.I64, ValType.I64, ValType.I32] : [], w);
+  }
+  const bytes = m.finish();
+  assert.ok(WebAssembly.validate(bytes));
+  const all = sections(bytes);
+  const custom = all.find((s) => s.id === 0)!;
+  const code = all.find((s) => s.id === 10)!;
+  assert.ok(custom.end <= code.start, 'the hints precede the code section');
+  // Where each body starts (the byte after its size).
+  const starts: number[] = [];
+  let pos = code.start;
+  const count = decodeLeb(bytes.subarray(pos), false);
+  pos += count.length;
+  for (let i = 0; i < Number(count.value); i++) {
+    const size = decodeLeb(bytes.subarray(pos), false);
+    pos += size.length;
+    starts.push(pos);
+    pos += Number(size.value);
+    assert.equal(bytes[pos - 1], Op.end, `body ${i} ends with end`);
+  }
+  assert.equal(pos, code.end);
+  pos = custom.start;
+  const name = decodeLeb(bytes.subarray(pos), false);
+  pos += name.length;
+  assert.equal(new TextDecoder().decode(bytes.subarray(pos, pos + Number(name.value))), 'metadata.code.branch_hint');
+  pos += Number(name.value);
+  const next = (): number => { const d = decodeLeb(bytes.subarray(pos), false); pos += d.length; return Number(d.value); };
+  const funcs = next();
+  assert.equal(funcs, 3);
+  for (let f = 0; f < funcs; f++) {
+    assert.equal(next(), f, 'function index');
+    const hints = next();
+    assert.equal(hints, 2);
+    const seen: number[] = [];
+    for (let h = 0; h < hints; h++) {
+      const offset = next();
+      assert.equal(next(), 1, 'hint length');
+      seen.push(bytes[pos++]!);
+      assert.equal(bytes[starts[f]! + offset], h === 0 ? Op.if_ : Op.br_if, `hint ${h} of function ${f} points at its branch`);
+    }
+    assert.deepEqual(seen, [f !== 1 ? 1 : 0, 0]);
+  }
+  assert.equal(pos, custom.end);
 });
 
 test('a hand-built module validates and runs', () => {

@@ -66,6 +66,7 @@ const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >>> 2;
 const INSN_COUNT_W = (CPU_BASE + Cpu.INSN_COUNT) >>> 2;
 const HELPER_RET_W = (CPU_BASE + Cpu.HELPER_RET) >>> 2;
 const HELPER_ARGS_W = (CPU_BASE + Cpu.HELPER_ARGS) >>> 2;
+const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >>> 2;
 const TLB_INDEX_MASK = TLB_ENTRIES - 1;
 /** Words per TLB entry (32 bytes): index << 3 is the entry's word offset in its table. */
 const TLB_ENTRY_WORD_SHIFT = 3;
@@ -479,7 +480,7 @@ export class InterpTier implements Tier {
       } else {
         const lookup = this.indirectJumps;
         if (lookup === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return ExitCode.Next;
-        next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, cur.flags);
+        next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
         if (next === null || next.interpCode === null || next.wasmCode !== null || next.execCount === this.hotThreshold) return ExitCode.Next;
       }
       cur = next; code = next.interpCode as Int32Array; ip = 0;

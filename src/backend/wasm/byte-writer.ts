@@ -14,8 +14,12 @@ export class ByteWriter {
     return this.len;
   }
 
+  /** Room for `extra` more bytes. The check is inline; growing is not (it is rare). */
   private reserve(extra: number): void {
-    if (this.len + extra <= this.buf.length) return;
+    if (this.len + extra > this.buf.length) this.grow(extra);
+  }
+
+  private grow(extra: number): void {
     let size = this.buf.length * 2;
     while (size < this.len + extra) size *= 2;
     const next = new Uint8Array(size);
@@ -24,7 +28,7 @@ export class ByteWriter {
   }
 
   byte(b: number): this {
-    this.reserve(1);
+    if (this.len === this.buf.length) this.grow(1);
     this.buf[this.len++] = b & 0xff;
     return this;
   }
@@ -38,29 +42,28 @@ export class ByteWriter {
 
   /** Unsigned LEB128 of a value in [0, 2^32). */
   u32(v: number): this {
-    let x = v >>> 0;
-    do {
-      let b = x & 0x7f;
-      x >>>= 7;
-      if (x !== 0) b |= 0x80;
-      this.byte(b);
-    } while (x !== 0);
+    this.reserve(5);
+    this.len = putU32(this.buf, this.len, v);
     return this;
   }
 
   /** Signed LEB128 of a value in [-2^31, 2^31) (numbers beyond are wrapped to 32 bits). */
   s32(v: number): this {
-    let x = v | 0;
+    this.reserve(5);
+    const buf = this.buf;
+    let x = v | 0, len = this.len;
     for (;;) {
       const b = x & 0x7f;
       x >>= 7;
       // Done when the remaining bits are pure sign and the sign bit of b agrees.
       if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) {
-        this.byte(b);
-        return this;
+        buf[len++] = b;
+        break;
       }
-      this.byte(b | 0x80);
+      buf[len++] = b | 0x80;
     }
+    this.len = len;
+    return this;
   }
 
   /** Signed LEB128 of a 64-bit value (given signed or unsigned; wrapped to 64 bits). */
@@ -114,4 +117,25 @@ export class ByteWriter {
   finish(): Uint8Array<ArrayBuffer> {
     return this.buf.subarray(0, this.len);
   }
+}
+
+/** Bytes of the unsigned LEB128 encoding of v in [0, 2^32). */
+export function u32Size(v: number): number {
+  let x = v >>> 0, n = 1;
+  while (x >= 0x80) {
+    x >>>= 7;
+    n++;
+  }
+  return n;
+}
+
+/** Write the unsigned LEB128 encoding of v into out at pos; returns the position after it. */
+export function putU32(out: Uint8Array, pos: number, v: number): number {
+  let x = v >>> 0;
+  while (x >= 0x80) {
+    out[pos++] = (x & 0x7f) | 0x80;
+    x >>>= 7;
+  }
+  out[pos++] = x;
+  return pos;
 }

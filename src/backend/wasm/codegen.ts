@@ -149,7 +149,7 @@ class TbCodegen implements EmitContext {
     this.memFns = {
       slowLoad: env.slowLoad, slowStore: env.slowStore,
       leaveIfRaised: (extraDepth) => {
-        this.w.if_();
+        this.w.hint(false).if_();
         this.emitPcStore(); // only on the way out: pcConst still holds on the path that goes on
         this.frame.exit(EXIT_RAISED, this.depth() + extraDepth + 1);
         this.w.end();

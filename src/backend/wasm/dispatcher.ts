@@ -161,22 +161,23 @@ function buildDispatcher(): Uint8Array<ArrayBuffer> {
   // Follow Chain0, Chain1 and EXIT_GOTO_PTR only: anything else may have changed the TB flags.
   w.localGet(RESULT).i32Const(ExitCode.Chain0).op(Op.i32_sub).i32Const(2).op(Op.i32_lt_u);
   w.localGet(RESULT).i32Const(EXIT_GOTO_PTR).op(Op.i32_eq).op(Op.i32_or).op(Op.i32_eqz).brIf(0);
-  load(at(Cpu.WASM_BUDGET)).localTee(BUDGET).i32Const(0).op(Op.i32_le_s).brIf(0);
-  load(at(Cpu.EXIT_REQUEST)).brIf(0);
+  // Hinted: a followed exit usually finds its target (misses, a spent budget, requests are rare).
+  load(at(Cpu.WASM_BUDGET)).localTee(BUDGET).i32Const(0).op(Op.i32_le_s).hint(false).brIf(0);
+  load(at(Cpu.EXIT_REQUEST)).hint(false).brIf(0);
   // E = the jump cache entry of Cpu.PC
   load(at(Cpu.PC)).localTee(PC_LO).localGet(PC_LO).i32Const(14).op(Op.i32_shr_u).op(Op.i32_xor);
   w.i32Const(1).op(Op.i32_shr_u).i32Const(WASM_JUMP_CACHE_ENTRIES - 1).op(Op.i32_and);
   w.i32Const(ENTRY_SHIFT).op(Op.i32_shl).i32Const(WASM_JUMP_CACHE_BASE).op(Op.i32_add).localSet(E);
-  w.localGet(E).mem(Op.i32_load, 2, 0).localGet(PC_LO).op(Op.i32_ne).brIf(0);
+  w.localGet(E).mem(Op.i32_load, 2, 0).localGet(PC_LO).op(Op.i32_ne).hint(false).brIf(0);
   w.localGet(E).mem(Op.i32_load, 2, 4);
-  load(at(Cpu.PC + 4)).op(Op.i32_ne).brIf(0);
+  load(at(Cpu.PC + 4)).op(Op.i32_ne).hint(false).brIf(0);
   w.localGet(E).mem(Op.i32_load, 2, 8);
-  load(at(Cpu.TB_FLAGS)).op(Op.i32_ne).brIf(0);
+  load(at(Cpu.TB_FLAGS)).op(Op.i32_ne).hint(false).brIf(0);
   // The pc's page must still map where the TB came from.
   w.localGet(E).mem(Op.i32_load, 2, 16).localTee(T).if_();
-  w.localGet(T).mem(Op.i32_load, 2, TlbEntry.CODE_TAG).localGet(E).mem(Op.i32_load, 2, 24).op(Op.i32_ne).brIf(1);
-  w.localGet(T).mem(Op.i32_load, 2, TlbEntry.CODE_TAG + 4).localGet(E).mem(Op.i32_load, 2, 4).op(Op.i32_ne).brIf(1);
-  w.localGet(T).mem(Op.i32_load, 2, TlbEntry.ADDEND).localGet(E).mem(Op.i32_load, 2, 20).op(Op.i32_ne).brIf(1);
+  w.localGet(T).mem(Op.i32_load, 2, TlbEntry.CODE_TAG).localGet(E).mem(Op.i32_load, 2, 24).op(Op.i32_ne).hint(false).brIf(1);
+  w.localGet(T).mem(Op.i32_load, 2, TlbEntry.CODE_TAG + 4).localGet(E).mem(Op.i32_load, 2, 4).op(Op.i32_ne).hint(false).brIf(1);
+  w.localGet(T).mem(Op.i32_load, 2, TlbEntry.ADDEND).localGet(E).mem(Op.i32_load, 2, 20).op(Op.i32_ne).hint(false).brIf(1);
   w.end();
   w.localGet(E).mem(Op.i32_load, 2, 12).localTee(V).i32Const(ENTRY_BITS).op(Op.i32_shr_u).localSet(SLOT);
   w.localGet(V).i32Const(MAX_MODULE_ENTRIES - 1).op(Op.i32_and).localSet(ENTRY);

@@ -272,7 +272,7 @@ class TbFunctionBuilder {
     /** Stop chaining with `code` when an exit is requested or the budget is spent. */
     const stopCheck = (code: number, depth: number): void => {
       w.i32Const(0).mem(Op.i32_load, 2, EXIT_REQUEST_AT).localGet(BUDGET).i32Const(0).op(Op.i32_le_s).op(Op.i32_or);
-      w.if_();
+      w.hint(false).if_();
       leave(code, depth + 1);
       w.end();
     };
@@ -295,7 +295,7 @@ class TbFunctionBuilder {
           emitMappingCheck(w, target.mapping);
           w.op(Op.i32_and);
         }
-        w.if_();
+        w.hint(true).if_();
         stopCheck(code, depth + 1);
         if (target.index === k) {
           w.br(toSelf(depth + 1));

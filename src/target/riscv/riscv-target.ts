@@ -4,7 +4,6 @@
 import { CodeFetcher, GuestTarget, TranslateResult } from '../../exec/target.js';
 import { HelperTable } from '../../exec/helpers.js';
 import { IRBuilder } from '../../ir/builder.js';
-import { ExitCode } from '../../ir/ops.js';
 import { CPU_BASE } from '../../memory/layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { Access, FaultKind, FaultRaiser } from '../../memory/softmmu-api.js';
@@ -144,7 +143,7 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
       b.gotoTb(0);
     } else if (ctx.jmp === JmpKind.Lookup) {
       b.mov(b.global(G_PC), b.const64Pair(lo, hi));
-      b.exitTb(ExitCode.Next);
+      b.gotoPtr();
     }
     return { icount, size };
   }

@@ -14,7 +14,11 @@ export const enum JmpKind {
   Next,
   /** The instruction already emitted the TB exit (branch, jump, exception). */
   NoReturn,
-  /** Translation state may have changed: store the next pc and return to the loop. */
+  /**
+   * Translation state may have changed: store the next pc and leave by goto_ptr,
+   * whose lookups compare the target's flags with the current ones (a helper that
+   * changes them stores them to Cpu.TB_FLAGS).
+   */
   Lookup,
   /** End the TB after this instruction, chaining to the next one as usual. */
   EndTb,

@@ -3,19 +3,21 @@
 // depend on run-time state (privilege, TSR, TW, TVM), so each calls a helper
 // (system-helpers.ts) that raises illegal instruction when they fail.
 
-import { ExitCode } from '../../../ir/ops.js';
 import { G_PC } from '../cpu-layout.js';
 import { Fmt, InsnPattern, TransFn, pat } from '../decode-spec.js';
 import { JmpKind } from '../translate-context.js';
 import { RV_EXIT_WFI } from './hart.js';
 
-/** mret / sret: the helper changes privilege and mstatus and returns xepc; translation state changed, so look up. */
+/**
+ * mret / sret: the helper changes privilege and mstatus (storing the new TB
+ * flags) and returns xepc; goto_ptr looks the target up under the new flags.
+ */
 function transXret(helper: string): TransFn {
   return (ctx) => {
     const target = ctx.tmp();
     ctx.b.call(ctx.helper(helper), [target], [ctx.c32(ctx.insn | 0)]);
     ctx.b.mov(ctx.b.global(G_PC), target);
-    ctx.b.exitTb(ExitCode.Next);
+    ctx.b.gotoPtr();
     ctx.jmp = JmpKind.NoReturn;
     return true;
   };

@@ -12,6 +12,7 @@ const ARG0 = (CPU_BASE + Cpu.HELPER_ARGS) >> 2;
 const ARG1 = ARG0 + 2;
 const ARG2 = ARG0 + 4;
 const RET0 = (CPU_BASE + Cpu.HELPER_RET) >> 2;
+const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >> 2;
 
 /**
  * A counter read is its TB's last instruction (readEndsTb) and Cpu.INSN_COUNT
@@ -29,6 +30,10 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
     w[RET0] = Number(v & 0xffffffffn) | 0;
     w[RET0 + 1] = Number((v >> 32n) & 0xffffffffn) | 0;
   };
+  // A CSR write, mret or sret may change the TB flags; its TB then leaves by
+  // goto_ptr, whose lookups (the dispatcher's, the interpreter's) compare the
+  // target's flags with Cpu.TB_FLAGS: keep it current.
+  const flagsChanged = (): void => { mem.i32[TB_FLAGS_W] = hart.tbFlags(); };
   const arg64 = (slot: number): bigint => BigInt.asUintN(64, (BigInt(mem.i32[slot + 1]!) << 32n) | BigInt(mem.i32[slot]! >>> 0));
 
   // sys_csr_read(csr: i32, insn: i32) -> i64
@@ -50,6 +55,7 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
       const csr = w[ARG0]!;
       if (!hart.csrAccessible(csr, true)) hart.illegal(w[ARG2]!);
       hart.writeCsr(csr, arg64(ARG1), INSNS_COUNTED_NOT_RETIRED);
+      flagsChanged();
     },
   });
 
@@ -65,6 +71,7 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
     fn: () => {
       if (!hart.mretAllowed()) hart.illegal(mem.i32[ARG0]!);
       ret64(hart.mret());
+      flagsChanged();
     },
   });
 
@@ -74,6 +81,7 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
     fn: () => {
       if (!hart.sretAllowed()) hart.illegal(mem.i32[ARG0]!);
       ret64(hart.sret());
+      flagsChanged();
     },
   });
 

@@ -5,8 +5,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { logItemNames } from '../exec/log.js';
+import { BRANCH_HINT_FLAG, EAGER_WASM_FLAG, setFlagsFromString } from './v8-flags.js';
 import { CharBackend } from '../hw/device.js';
 import { BootImages } from '../machine/boot.js';
 import { NodeConsole } from '../machine/node-console.js';
@@ -151,29 +151,6 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
     return 1;
   }
 }
-
-/**
- * V8 compiles a Wasm function lazily by default: with its baseline compiler,
- * on the calling thread, at the function's first call. Every compiled TB is
- * a function (module-builder.ts), so the main thread stopped for each newly
- * hot TB's first run (Builtins_WasmCompileLazy: ~6% of the Linux boot's main
- * thread under perf). Eagerly, WebAssembly.compile does that work on V8's
- * background threads while the interpreter goes on. Linux boot, interleaved
- * runs, median prompt s / main-thread CPU s: lazy 11.57 / 10.31 and 16.12 /
- * 14.66, eager 10.75 / 9.01 and 14.23 / 11.90 (3 and 4 rounds, the machine's
- * speed changed between the two sets). The flag is read when a module
- * compiles, so setting it before the machine exists is enough.
- */
-export const EAGER_WASM_FLAG = '--no-wasm-lazy-compilation';
-
-/**
- * Generated code marks its fast paths (a TLB hit, a divisor that is not
- * zero) with the branch hinting proposal's hints (encoder.ts: CodeWriter.hint);
- * Node 20's V8 reads them only under this flag, and then lays the unlikely
- * arm out of line. Linux boot, interleaved runs, main-thread CPU s medians
- * with / without: 5.20 / 5.35 (3 rounds), 5.32 / 5.59 (4 rounds).
- */
-export const BRANCH_HINT_FLAG = '--experimental-wasm-branch-hinting';
 
 /** Entry point for bin/wemu-system-riscv64. */
 export function main(): void {

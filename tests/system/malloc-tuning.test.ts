@@ -10,18 +10,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MALLOC_TUNABLES, mallocTunedEnv } from '../../src/cli/malloc-tuning.js';
+import { MALLOC_TUNABLES, mallocTunedEnv, v8PoolSize } from '../../src/cli/malloc-tuning.js';
 import { addi, assemble, jal, lui, R, sType } from '../riscv/rv-asm.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = path.join(root, 'bin', 'wemu-system-riscv64');
 const linux = process.platform === 'linux';
 
-test('mallocTunedEnv adds the tunables to those already set', () => {
+test('mallocTunedEnv adds the tunables and the V8 pool size to those already set', () => {
   assert.equal(mallocTunedEnv({}).GLIBC_TUNABLES, MALLOC_TUNABLES);
   assert.equal(mallocTunedEnv({ GLIBC_TUNABLES: 'glibc.pthread.rseq=0' }).GLIBC_TUNABLES, `glibc.pthread.rseq=0:${MALLOC_TUNABLES}`);
   assert.match(MALLOC_TUNABLES, /trim_threshold=\d+/);
   assert.equal(mallocTunedEnv({}).WEMU_MALLOC_TUNED, '0', 'a launcher\'s env names no first process to watch');
+  assert.equal(mallocTunedEnv({}).NODE_OPTIONS, `--v8-pool-size=${v8PoolSize()}`);
+  assert.equal(mallocTunedEnv({ NODE_OPTIONS: '--no-warnings' }).NODE_OPTIONS, `--no-warnings --v8-pool-size=${v8PoolSize()}`);
+  assert.equal(mallocTunedEnv({ NODE_OPTIONS: '--v8-pool-size=3' }).NODE_OPTIONS, '--v8-pool-size=3', 'a pool size given stays');
+  assert.deepEqual([1, 2, 3, 4, 8, 64].map(v8PoolSize), [1, 1, 2, 3, 4, 4], 'all cores but one, 1 to 4');
 });
 
 /** M-mode firmware: print "up\n" on the UART, then spin forever. */
@@ -72,6 +76,7 @@ test('the machine runs in a second process under the tunables; SIGTERM to the fi
     ({ first, second } = await startSpinner(dir));
     const env = fs.readFileSync(`/proc/${second}/environ`, 'latin1').split('\0');
     assert.ok(env.some((kv) => kv.startsWith('GLIBC_TUNABLES=') && kv.includes(MALLOC_TUNABLES)), 'tunables in the second process');
+    assert.ok(env.some((kv) => kv.startsWith('NODE_OPTIONS=') && kv.includes('--v8-pool-size=')), 'the pool size in the second process');
     const exited = new Promise<number | null>((resolve) => first!.on('exit', (code) => resolve(code)));
     first.kill('SIGTERM');
     assert.equal(await exited, 143);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Excp, Rv } from '../../src/target/riscv/cpu-layout.js';
 import { Csr, Irq, Mip, Mstatus, Priv } from '../../src/target/riscv/system/csr-layout.js';
 import { RV_EXIT_WFI } from '../../src/target/riscv/system/hart.js';
+import { Cpu, CPU_BASE } from '../../src/memory/layout.js';
 import { R, addi, fp } from '../riscv/rv-asm.js';
 import { RAM_BASE, SysMachine, csrr, csrw, mret, wfi } from './sys-machine.js';
 
@@ -301,4 +302,29 @@ test('mret is illegal outside M; wfi exits the loop with RV_EXIT_WFI', () => {
   const r2 = m.runRaw();
   assert.equal(r2.cause, Excp.ILLEGAL_INSN);
   assert.equal(r2.tval, BigInt(mret()));
+});
+
+test('the helpers\' sstatus fast path (int32 halves) matches readCsr and writeCsr', () => {
+  // Two harts in the same random states; one written through writeCsr, the other through writeSstatusLo.
+  let seed = 12345;
+  const rand32 = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+  const rand64 = (): bigint => (BigInt(rand32() >>> 0) << 32n) | BigInt(rand32() >>> 0);
+  const exitRequestW = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
+  const a = new SysMachine(), b = new SysMachine();
+  const words = new Int32Array(2);
+  for (let i = 0; i < 500; i++) {
+    const mstatus = rand64(), mie = rand64(), mip = rand64(), value = rand64();
+    for (const m of [a, b]) {
+      m.hart.writeCsr(Csr.MSTATUS, mstatus);
+      m.hart.writeCsr(Csr.MIE, mie);
+      m.hart.writeCsr(Csr.MIP, mip);
+      m.mem.i32[exitRequestW] = 0;
+    }
+    b.hart.readSstatusInto(words, 0);
+    assert.equal((BigInt(words[1]! >>> 0) << 32n) | BigInt(words[0]! >>> 0), a.hart.readCsr(Csr.SSTATUS), `read ${i}`);
+    a.hart.writeCsr(Csr.SSTATUS, value);
+    b.hart.writeSstatusLo(Number(value & 0xffffffffn) | 0);
+    assert.equal(b.hart.readCsr(Csr.MSTATUS), a.hart.readCsr(Csr.MSTATUS), `write ${i}`);
+    assert.equal(b.mem.i32[exitRequestW], a.mem.i32[exitRequestW], `exit request after write ${i}`);
+  }
 });

@@ -73,6 +73,15 @@ const PC_W = W(Cpu.PC);
 const EXIT_REQUEST_W = W(Cpu.EXIT_REQUEST);
 const EXCEPTION_W = W(Cpu.EXCEPTION);
 const MSTATUS_W = W(SysCsr.MSTATUS);
+
+// sstatus in int32 halves, for the helpers' fast path (readSstatusInto, writeSstatusLo).
+const lo32 = (v: bigint): number => Number(v & 0xffffffffn) | 0;
+const hi32 = (v: bigint): number => Number((v >> 32n) & 0xffffffffn) | 0;
+const SSTATUS_VISIBLE_LO = lo32(SSTATUS_VISIBLE), SSTATUS_VISIBLE_HI = hi32(SSTATUS_VISIBLE);
+/** sstatus has no writable bit above bit 31 (checked at load: the fast path writes the low word only). */
+const SSTATUS_WRITABLE_LO = lo32(SSTATUS_WRITABLE);
+if (hi32(SSTATUS_WRITABLE) !== 0) throw new Error('hart: sstatus has writable bits above bit 31');
+const FS_LO = lo32(Mstatus.FS), MXR_LO = lo32(Mstatus.MXR), SD_HI = hi32(Mstatus.SD);
 const MIE_W = W(SysCsr.MIE);
 const MIDELEG_W = W(SysCsr.MIDELEG);
 const MIP_SW_W = W(SysCsr.MIP_SW);
@@ -329,6 +338,29 @@ export class RiscvHart implements RiscvSystemHooks {
   private mstatusWithSd(): bigint {
     const ms = this.mstatus;
     return (ms & Mstatus.FS) === Mstatus.FS ? ms | Mstatus.SD : ms;
+  }
+
+  /**
+   * readCsr(Csr.SSTATUS) into words[at] (low half) and words[at + 1], without
+   * BigInt: sstatus is ~89% of the CSR accesses of a Linux boot (the kernel's
+   * interrupt save and restore), ~630K of them.
+   */
+  readSstatusInto(words: Int32Array, at: number): void {
+    const i32 = this.mem.i32;
+    const lo = i32[MSTATUS_W]!;
+    words[at] = lo & SSTATUS_VISIBLE_LO;
+    words[at + 1] = (i32[MSTATUS_W + 1]! & SSTATUS_VISIBLE_HI) | ((lo & FS_LO) === FS_LO ? SD_HI : 0);
+  }
+
+  /** writeCsr(Csr.SSTATUS, v) given v's low half (the only half with writable bits), without BigInt. */
+  writeSstatusLo(lo: number): void {
+    const i32 = this.mem.i32;
+    const old = i32[MSTATUS_W]!;
+    const next = (old & ~SSTATUS_WRITABLE_LO) | (lo & SSTATUS_WRITABLE_LO);
+    i32[MSTATUS_W] = next;
+    // As writeMstatus: MXR changes what a cached page allows.
+    if (((old ^ next) & MXR_LO) !== 0) this.flushTlb();
+    this.interruptStateChanged();
   }
 
   private writeMstatus(writable: bigint, v: bigint): void {

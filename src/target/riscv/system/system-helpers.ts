@@ -6,6 +6,7 @@
 import { HelperFlag, HelperTable } from '../../../exec/helpers.js';
 import { Type } from '../../../ir/types.js';
 import { Cpu, CPU_BASE } from '../../../memory/layout.js';
+import { Csr, Priv } from './csr-layout.js';
 import type { RiscvHart } from './hart.js';
 
 const ARG0 = (CPU_BASE + Cpu.HELPER_ARGS) >> 2;
@@ -42,6 +43,8 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
     fn: () => {
       const w = mem.i32;
       const csr = w[ARG0]!;
+      // sstatus, the hot one, without BigInt: accessible from S and M.
+      if (csr === Csr.SSTATUS && hart.priv !== Priv.U) return hart.readSstatusInto(w, RET0);
       if (!hart.csrAccessible(csr, false)) hart.illegal(w[ARG1]!);
       ret64(hart.readCsr(csr, INSNS_COUNTED_NOT_RETIRED));
     },
@@ -53,8 +56,11 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
     fn: () => {
       const w = mem.i32;
       const csr = w[ARG0]!;
-      if (!hart.csrAccessible(csr, true)) hart.illegal(w[ARG2]!);
-      hart.writeCsr(csr, arg64(ARG1), INSNS_COUNTED_NOT_RETIRED);
+      if (csr === Csr.SSTATUS && hart.priv !== Priv.U) hart.writeSstatusLo(w[ARG1]!);
+      else {
+        if (!hart.csrAccessible(csr, true)) hart.illegal(w[ARG2]!);
+        hart.writeCsr(csr, arg64(ARG1), INSNS_COUNTED_NOT_RETIRED);
+      }
       flagsChanged();
     },
   });

@@ -62,7 +62,7 @@ verify(fn); optimize(fn); verify(fn);
 
 const tb = new TranslationBlock(0x1000, 0, 0, ICOUNT, ICOUNT * 4, [], fn);
 tier.prepare(tb);
-tb.jump[0] = tb;
+tb.chainTo(0, tb);
 
 let best = Infinity;
 for (let round = 0; round < ROUNDS; round++) {

@@ -46,7 +46,7 @@ const JUMP_CACHE_PAGE_RUN = 1 << JUMP_CACHE_OFFSET_BITS;
 const IR_OP_BYTES = 64;
 /** A temp object (index, kind, type, offset, bigint value, name). */
 const IR_TEMP_BYTES = 48;
-/** The TB object with its jump arrays and jumpedFrom set. */
+/** The TB object with its pages array and jumpedFrom set. */
 const TB_OVERHEAD_BYTES = 256;
 
 /** Estimated bytes a TB holds: its IR plus whatever the tiers encoded for it. */
@@ -221,7 +221,7 @@ export class TbCache {
     this.live.delete(tb);
     this.bytes -= bytes;
     tb.valid = false;
-    unlink(tb);
+    tb.unchain();
     const key = hashKey(tb.pcLo, tb.pcHi, tb.flags);
     const bucket = this.buckets.get(key)!;
     bucket.splice(bucket.indexOf(tb), 1);
@@ -245,8 +245,8 @@ export class TbCache {
   flush(): void {
     for (const tb of this.live.keys()) {
       tb.valid = false;
-      tb.jump[0] = tb.jump[1] = null;
-      tb.jumpedFrom.clear();
+      tb.jump0 = tb.jump1 = null;
+      tb.jumpedFrom = null;
     }
     for (const page of this.pages.keys()) this.mmu.unprotectCodePage(page);
     this.live.clear();
@@ -260,11 +260,10 @@ export class TbCache {
 
   /** Make prev's goto_tb slot jump straight to next; false if either is gone or the slot is taken. */
   link(prev: TranslationBlock, slot: 0 | 1, next: TranslationBlock): boolean {
-    if (!prev.valid || !next.valid || prev.jump[slot] !== null) return false;
+    if (!prev.valid || !next.valid || prev.jumpTarget(slot) !== null) return false;
     if (!this.chainAcrossPages && !samePage(prev, next)) return false;
     if (!this.live.has(prev) || !this.live.has(next)) return false;
-    prev.jump[slot] = next;
-    next.jumpedFrom.add(prev);
+    prev.chainTo(slot, next);
     return true;
   }
 
@@ -285,20 +284,6 @@ export class TbCache {
   }
 }
 
-/** Cut tb out of the chain graph in both directions. */
-function unlink(tb: TranslationBlock): void {
-  for (const prev of tb.jumpedFrom) {
-    if (prev.jump[0] === tb) prev.jump[0] = null;
-    if (prev.jump[1] === tb) prev.jump[1] = null;
-  }
-  tb.jumpedFrom.clear();
-  for (let slot = 0; slot < 2; slot++) {
-    const next = tb.jump[slot];
-    if (next) next.jumpedFrom.delete(tb);
-    tb.jump[slot] = null;
-  }
-}
-
 /** Page bits above offset bits (see JUMP_CACHE_OFFSET_BITS); instructions are 2-byte aligned, so bit 0 is skipped. */
 function jumpCacheIndex(pcLo: number): number {
   return (((pcLo >>> PAGE_BITS) & ((1 << JUMP_CACHE_PAGE_BITS) - 1)) << JUMP_CACHE_OFFSET_BITS)
@@ -311,4 +296,3 @@ function hashKey(pcLo: number, pcHi: number, flags: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   return (h ^ (h >>> 13)) & 0x3fffffff;
 }
-

@@ -20,10 +20,16 @@ export class TranslationBlock {
   execCount = 0;
   /** False once invalidated: chained jumps to it must not be taken. */
   valid = true;
-  /** Direct-chaining targets for goto_tb slots 0 and 1 (null until linked). */
-  readonly jump: [TranslationBlock | null, TranslationBlock | null] = [null, null];
-  /** TBs whose jump slots point at this one, to unlink on invalidation. */
-  readonly jumpedFrom = new Set<TranslationBlock>();
+  /**
+   * Direct-chaining targets of goto_tb slots 0 and 1 (null until linked).
+   * Fields rather than an array: the interpreter follows one at every chained
+   * jump, and the array was one more dependent load (a cache miss, as often
+   * as not, over a boot's 76K TBs).
+   */
+  jump0: TranslationBlock | null = null;
+  jump1: TranslationBlock | null = null;
+  /** TBs whose jump slots point at this one, to unlink on invalidation (null until the first: most TBs never get one). */
+  jumpedFrom: Set<TranslationBlock> | null = null;
   /** The interpreter's compact code for this TB (set by the interpreter tier). */
   interpCode: unknown = null;
   /** The Wasm tier's entry for this TB once compiled (set by the Wasm tier). */
@@ -53,6 +59,32 @@ export class TranslationBlock {
     /** The optimized IR while the tiers prepare the TB; null once frozen (freezeIr). */
     public ir: IRFunction | null,
   ) {}
+
+  /** The TB slot `slot` jumps to, if linked. */
+  jumpTarget(slot: number): TranslationBlock | null {
+    return slot === 0 ? this.jump0 : this.jump1;
+  }
+
+  /** Link goto_tb slot `slot` straight to next (the TB cache checks that it may). */
+  chainTo(slot: number, next: TranslationBlock): void {
+    if (slot === 0) this.jump0 = next;
+    else this.jump1 = next;
+    (next.jumpedFrom ??= new Set()).add(this);
+  }
+
+  /** Cut this TB out of the chain graph in both directions. */
+  unchain(): void {
+    if (this.jumpedFrom !== null) {
+      for (const prev of this.jumpedFrom) {
+        if (prev.jump0 === this) prev.jump0 = null;
+        if (prev.jump1 === this) prev.jump1 = null;
+      }
+      this.jumpedFrom = null;
+    }
+    this.jump0?.jumpedFrom?.delete(this);
+    this.jump1?.jumpedFrom?.delete(this);
+    this.jump0 = this.jump1 = null;
+  }
 
   /** The TB has IR to compile, live or frozen. */
   get hasIr(): boolean {

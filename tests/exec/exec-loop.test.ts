@@ -39,7 +39,7 @@ test('runs TBs to a target exit, translating each TB once and chaining direct ju
   assert.equal(tier.prepared, 3);
   assert.ok(loop.stats.chainsLinked >= 2, 'back edge and exit edge linked');
   const back = loop.cache.lookup(0x1002, 0, 0, 0)!;
-  assert.equal(back.jump[0], back, 'the loop TB chains to itself');
+  assert.equal(back.jump0, back, 'the loop TB chains to itself');
   assert.ok(back.execCount >= 3);
   assert.ok(loop.stats.executions < 3 + back.execCount, 'chained TBs ran inside the tier');
 

@@ -121,7 +121,7 @@ export class BigIntTier implements Tier {
       this.budget -= cur.icount;
       const r = this.runOne(cur.interpCode as IRFunction);
       if (r.kind === 'exit') return r.code;
-      const next = cur.jump[r.slot];
+      const next = cur.jumpTarget(r.slot);
       const m = this.mem.i32;
       if (next === null || !next.valid || this.budget <= 0 || m[(CPU_BASE + Cpu.EXIT_REQUEST) >> 2] !== 0) {
         return r.slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;

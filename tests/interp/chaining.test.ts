@@ -88,7 +88,7 @@ function setup() {
     b.insnStart(0x3004n); b.call(raiseId, [], [g(fn, R4)]);
     b.exitTb(ExitCode.Next);
   });
-  a.jump[0] = bTb; bTb.jump[0] = a; bTb.jump[1] = c;
+  a.chainTo(0, bTb); bTb.chainTo(0, a); bTb.chainTo(1, c);
   setReg(mem, R3, DATA_VADDR);
   fillReadEntry(mem, DATA_VADDR, DATA_HOST);
   mem.writeU64(DATA_HOST, 0x1122334455667788n);
@@ -198,7 +198,7 @@ test('goto_ptr continues in the TB the indirect-jump lookup offers, and returns 
   // A lookup that knows 0x1000 (A): A runs in the same execute and exits through its unlinked goto_tb.
   const asked: number[] = [];
   tier.indirectJumps = { lookupIndirect: (lo, _hi, flags) => { asked.push(lo, flags); return lo === 0x1000 ? a : null; } };
-  a.jump[0] = null;
+  a.jump0 = null;
   const before = reg(mem, R1);
   tier.budget = 100;
   assert.equal(tier.execute(ret), ExitCode.Chain0);

@@ -65,13 +65,13 @@ const helpers = new HelperTable();
 const mem = new LinearMemory();
 mapPage(mem);
 const tb = loopTb(helpers);
-tb.jump[0] = tb; // let the interpreter chain the loop too
+tb.chainTo(0, tb); // let the interpreter chain the loop too
 const interp = new InterpTier(mem, helpers, unusedSlowPath);
 interp.prepare(tb);
 const wasm = new WasmTier(mem, helpers, unusedSlowPath);
 wasm.compile([tb]);
 const tbNoCache = loopTb(helpers);
-tbNoCache.jump[0] = tbNoCache;
+tbNoCache.chainTo(0, tbNoCache);
 const wasmNoCache = new WasmTier(mem, helpers, unusedSlowPath, { codegen: { cacheGlobals: false } });
 wasmNoCache.compile([tbNoCache]);
 const runAll = (tier: InterpTier | WasmTier, which = tb): void => {

@@ -159,9 +159,9 @@ test('auto mode compiles a hot TB with its hot linked TBs in one module', () => 
   const policy = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp, mode: 'auto', thresh: 50, dumpSink: (bytes) => dumps.push(bytes) });
   const [a, b] = loopTbs(helpers);
   const cold = otherTb(helpers);
-  a.jump[0] = b; b.jumpedFrom.add(a);
-  b.jump[1] = a; a.jumpedFrom.add(b);
-  a.jump[1] = cold; cold.jumpedFrom.add(a);
+  a.chainTo(0, b);
+  b.chainTo(1, a);
+  a.chainTo(1, cold);
   a.execCount = 49; b.execCount = 49; cold.execCount = 3;
   assert.equal(policy.tierFor(a), interp);
   a.execCount = 50;
@@ -248,8 +248,8 @@ test('linked TBs in different modules chain without returning to the loop', () =
   tier.budget = 1000;
   assert.equal(tier.execute(a), ExitCode.Chain0, 'not linked yet: back to the loop');
   assert.equal(tier.lastTb, a);
-  a.jump[0] = b;
-  b.jump[1] = a;
+  a.chainTo(0, b);
+  b.chainTo(1, a);
   assert.equal(tier.execute(b), DONE, 'B -> A -> B ... through the links');
   assert.equal(readReg(mem, 1), 3n);
   b.valid = false;
@@ -284,8 +284,8 @@ test('auto mode: a TB that becomes hot later joins its compiled neighbour in a n
   const helpers = new HelperTable();
   const policy = createTiering({ mem, helpers, slowPath: unusedSlowPath, interp: fakeInterp(), mode: 'auto', thresh: 50 });
   const [a, b] = loopTbs(helpers);
-  a.jump[0] = b; b.jumpedFrom.add(a);
-  b.jump[1] = a; a.jumpedFrom.add(b);
+  a.chainTo(0, b);
+  b.chainTo(1, a);
   a.execCount = 50; b.execCount = 3;
   assert.equal(policy.tierFor(a), policy.wasm);
   assert.equal(b.wasmCode, null);

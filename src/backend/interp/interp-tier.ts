@@ -23,7 +23,7 @@
 //     and takes icount from `budget` (all up front: a TB that faults midway
 //     has counted its whole icount; the loop may correct that if it cares);
 //   - the TB passed to execute always runs, whatever the budget;
-//   - goto_tb follows tb.jump[slot] without returning when the target is
+//   - goto_tb follows tb.jump0 / jump1 without returning when the target is
 //     valid, prepared for this tier (interpCode set) and not compiled to Wasm
 //     (wasmCode null: the loop should run that one in Wasm), Cpu.EXIT_REQUEST
 //     is 0 and budget is still above 0; otherwise it returns
@@ -438,7 +438,7 @@ export class InterpTier implements Tier {
         case IOp.exit_tb: return code[ip + 1]!;
         case IOp.goto_ptr: exit = -1; break chain;
         case IOp.goto_tb: {
-          const slot = code[ip + 1]!, next = cur.jump[slot as 0 | 1];
+          const slot = code[ip + 1]!, next = slot === 0 ? cur.jump0 : cur.jump1;
           if (next === null || !next.valid || next.interpCode === null || next.wasmCode !== null ||
               next.execCount === this.hotThreshold || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
             return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
@@ -468,7 +468,7 @@ export class InterpTier implements Tier {
         const pcLo = code[exit + 1]!, pcHi = code[exit + 2]!;
         m[PC_W] = pcLo; m[PC_W + 1] = pcHi;
         const slot = code[exit]!;
-        next = cur.jump[slot as 0 | 1];
+        next = slot === 0 ? cur.jump0 : cur.jump1;
         if (next === null && this.crossPageLookups && (((pcLo ^ cur.pcLo) & PAGE_MASK_LO) !== 0 || pcHi !== cur.pcHi)
             && this.indirectJumps !== null) {
           next = this.indirectJumps.lookupIndirect(pcLo, pcHi, cur.flags);

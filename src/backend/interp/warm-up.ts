@@ -95,9 +95,9 @@ export function warmUpInterpreter(): void {
   const tbs = PCS.map((pc, k) => new TranslationBlock(pc, 0, 0, 1, 4, [0], buildTb(k, helpers, helperIds)));
   for (const tb of tbs) tier.prepare(tb);
   // 0 -> 1 by a link, 1 -> 2 by either exit of a two-way branch, 2 -> 3 by goto_ptr, 3 -> 4 across pages.
-  tbs[0]!.jump[0] = tbs[1]!;
-  tbs[1]!.jump[0] = tbs[2]!;
-  tbs[1]!.jump[1] = tbs[2]!;
+  tbs[0]!.chainTo(0, tbs[1]!);
+  tbs[1]!.chainTo(0, tbs[2]!);
+  tbs[1]!.chainTo(1, tbs[2]!);
   const lookup: IndirectJumpLookup = {
     lookupIndirect: (pcLo) => tbs.find((tb) => tb.pcLo === pcLo) ?? null,
   };

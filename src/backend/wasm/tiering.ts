@@ -254,9 +254,9 @@ export class WasmTiering implements TierPolicy {
           take(n);
         }
       };
-      visit(t.jump[0]);
-      visit(t.jump[1]);
-      for (const from of t.jumpedFrom) visit(from);
+      visit(t.jump0);
+      visit(t.jump1);
+      if (t.jumpedFrom !== null) for (const from of t.jumpedFrom) visit(from);
       if (grow && t.successors !== null) for (const next of t.successors) visit(next);
     }
     return out;

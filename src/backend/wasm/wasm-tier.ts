@@ -189,7 +189,7 @@ export class WasmTier implements Tier {
       if (result === EXIT_RAISED) throw GUEST_EXCEPTION;
       if ((result !== ExitCode.Chain0 && result !== ExitCode.Chain1) || last === null || this.budget <= 0) return result;
       if (m[EXIT_REQUEST_W] !== 0) return result;
-      const next = last.jump[result - ExitCode.Chain0];
+      const next = last.jumpTarget(result - ExitCode.Chain0);
       if (next === null || !next.valid || next.wasmCode === null) return result;
       cur = next;
     }

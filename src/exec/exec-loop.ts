@@ -175,10 +175,15 @@ export class ExecLoop implements IndirectJumpLookup {
         if (remaining <= 0) return EXIT_BUDGET;
         const flags = this.target.tbFlags();
         const pcLo = m[PC_W]!, pcHi = m[PC_W + 1]!;
-        let tb = this.cache.lookup(pcLo, pcHi, flags, this.target.codeMmuIdx(flags));
-        if (tb === null) tb = this.translate(pcLo, pcHi, flags);
-        // Translation may have flushed the cache or invalidated prev: link() re-checks both are valid.
-        if (prev !== null && !nochain && this.cache.link(prev, prevSlot, tb)) this.stats.chainsLinked++;
+        // A chained exit through a linked slot: the link is the lookup, as when a tier follows it
+        // itself (an interpreter -> Wasm or Wasm -> interpreter transition, most of the loop's entries).
+        let tb = prev !== null ? prev.jumpTarget(prevSlot) : null;
+        if (tb === null || !tb.valid || tb.flags !== flags || tb.pcLo !== pcLo || tb.pcHi !== pcHi) {
+          tb = this.cache.lookup(pcLo, pcHi, flags, this.target.codeMmuIdx(flags));
+          if (tb === null) tb = this.translate(pcLo, pcHi, flags);
+          // Translation may have flushed the cache or invalidated prev: link() re-checks both are valid.
+          if (prev !== null && !nochain && this.cache.link(prev, prevSlot, tb)) this.stats.chainsLinked++;
+        }
         prev = null;
 
         // Helpers read the flags of the code they were called from here (chains never cross a flags change).

@@ -152,9 +152,8 @@ export class ExecLoop implements IndirectJumpLookup {
   }
 
   lookupIndirect(pcLo: number, pcHi: number, flags: number): TranslationBlock | null {
-    // Helpers that change the flags store them to Cpu.TB_FLAGS (a goto_ptr's `flags`), but not
-    // every one does (sys_fs_dirty): the flags computed from the state decide.
-    if (this.target.tbFlags() !== flags) return null;
+    // `flags` is Cpu.TB_FLAGS, current: the loop stores it before each entry and every helper
+    // that changes the flags stores them (system-helpers.ts).
     return this.cache.lookupJump(pcLo, pcHi, flags);
   }
 

@@ -26,10 +26,10 @@ export interface Tier {
  */
 export interface IndirectJumpLookup {
   /**
-   * The TB to continue with at (pcLo, pcHi), if the CPU's current TB flags
-   * equal `flags` (Cpu.TB_FLAGS for a goto_ptr: a helper that changes the
-   * flags stores them there) and the TB cache's jump cache holds it;
-   * otherwise null, and the tier returns to the loop.
+   * The TB to continue with at (pcLo, pcHi) under the TB flags `flags`
+   * (Cpu.TB_FLAGS: the loop stores it at each entry, and a helper that
+   * changes the flags stores the new ones), if the TB cache's jump cache
+   * holds it; otherwise null, and the tier returns to the loop.
    */
   lookupIndirect(pcLo: number, pcHi: number, flags: number): TranslationBlock | null;
 }

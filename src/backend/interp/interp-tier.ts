@@ -471,7 +471,7 @@ export class InterpTier implements Tier {
         next = slot === 0 ? cur.jump0 : cur.jump1;
         if (next === null && this.crossPageLookups && (((pcLo ^ cur.pcLo) & PAGE_MASK_LO) !== 0 || pcHi !== cur.pcHi)
             && this.indirectJumps !== null) {
-          next = this.indirectJumps.lookupIndirect(pcLo, pcHi, cur.flags);
+          next = this.indirectJumps.lookupIndirect(pcLo, pcHi, m[TB_FLAGS_W]!);
         }
         if (next === null || !next.valid || next.interpCode === null || next.wasmCode !== null ||
             next.execCount === this.hotThreshold || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {

@@ -31,8 +31,8 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
     w[RET0] = Number(v & 0xffffffffn) | 0;
     w[RET0 + 1] = Number((v >> 32n) & 0xffffffffn) | 0;
   };
-  // A CSR write, mret or sret may change the TB flags; its TB then leaves by
-  // goto_ptr, whose lookups (the dispatcher's, the interpreter's) compare the
+  // A CSR write, mret, sret or marking FS dirty may change the TB flags; the
+  // lookups of goto_ptr (the dispatcher's, the interpreter's) compare the
   // target's flags with Cpu.TB_FLAGS: keep it current.
   const flagsChanged = (): void => { mem.i32[TB_FLAGS_W] = hart.tbFlags(); };
   const arg64 = (slot: number): bigint => BigInt.asUintN(64, (BigInt(mem.i32[slot + 1]!) << 32n) | BigInt(mem.i32[slot]! >>> 0));
@@ -68,7 +68,10 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
   // sys_fs_dirty(): mstatus.FS = Dirty before an FP instruction.
   helpers.register({
     name: 'sys_fs_dirty', args: [], ret: [], flags: HelperFlag.NO_READ_GLOBALS | HelperFlag.NO_WRITE_GLOBALS,
-    fn: () => hart.markFsDirty(),
+    fn: () => {
+      hart.markFsDirty();
+      flagsChanged();
+    },
   });
 
   // sys_mret(insn: i32) -> new pc

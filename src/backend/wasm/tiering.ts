@@ -65,6 +65,19 @@ export const MAX_GROWN_REGION = 64;
  */
 const MAX_RECOMPILES = 4;
 
+/**
+ * A newly hot TB's region takes in the uncompiled TBs linked to it that ran at
+ * least thresh >> NEIGHBOUR_SHIFT times: the rest of its loop and the paths
+ * around it, which would otherwise come in later modules of their own while
+ * the interpreter runs them. Linux boot (main-thread CPU s, 3-4 interleaved
+ * rounds each, pool size 1): shift 1 (half the threshold, until session 7)
+ * 5.56 / 5.29 / 5.45, shift 3 5.28 / 5.18 / 5.40, shift 2 5.36 / - / 5.38,
+ * shift 5 5.30, every neighbour 5.41. User mode (wall s, 2 runs): sha256
+ * 0.54 0.54 / 0.53 0.51, vli 0.92 0.92 / 0.88 0.86, sort, sieve and blake2s
+ * level.
+ */
+const NEIGHBOUR_SHIFT = 3;
+
 /** Dynamic successors remembered per TB (goto_ptr targets): calls and returns have a few. */
 const MAX_SUCCESSORS = 4;
 
@@ -161,8 +174,7 @@ export class WasmTiering implements TierPolicy {
         return tb.wasmCode !== null ? this.wasm : this.interp;
       case 'auto':
         if (tb.execCount < this.thresh || this.failed.has(tb)) return this.interp;
-        // Half the threshold: the rest of a loop is entered about as often, give or take its exits.
-        if (!this.pending.has(tb)) for (const hot of this.region(tb, this.thresh >> 1, true)) this.enqueue(hot);
+        if (!this.pending.has(tb)) for (const hot of this.region(tb, this.thresh >> NEIGHBOUR_SHIFT, true)) this.enqueue(hot);
         this.compileQueue();
         return tb.wasmCode !== null ? this.wasm : this.interp;
     }

@@ -211,25 +211,24 @@ function medianRow(runs: SystemBootRow[]): SystemBootRow {
 
 export async function benchSystemBoot(tiers: string[], withQemu = true, log: (s: string) => void = (s) => console.error(s), profile = profileByDefault()): Promise<SystemBootRow[]> {
   const qemuRuns: SystemBootRow[] = [];
-  const wemuRuns = new Map<string, SystemBootRow[]>();
   const all = systemBootTiers(tiers);
+  const wemuRuns = all.map((): SystemBootRow[] => []);
   for (let i = 0; i < TIMED_BOOTS; i++) {
     if (withQemu) {
       qemuRuns.push(await bootQemu());
       log(`bench: system boot / qemu ${qemuRuns.length} done`);
     }
-    for (const tier of all) {
+    for (const [k, tier] of all.entries()) {
       if (i > 0 && tier !== 'auto') continue;
-      const runs = wemuRuns.get(tier) ?? [];
-      wemuRuns.set(tier, runs);
+      const runs = wemuRuns[k]!;
       runs.push(await bootWemu(tier, false));
       log(`bench: system boot / wemu ${tier} ${runs.length} done`);
     }
   }
-  const wemuRows = all.map((tier) => medianRow(wemuRuns.get(tier)!));
+  const wemuRows = wemuRuns.map(medianRow);
   if (profile) {
-    for (const row of wemuRows) {
-      const tier = row.emulator.slice('wemu '.length);
+    for (const [k, tier] of all.entries()) {
+      const row = wemuRows[k]!;
       const profiled = await bootWemu(tier, true);
       log(`bench: system boot / wemu ${tier} profiled done`);
       if (profiled.profile !== undefined) {

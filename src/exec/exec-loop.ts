@@ -185,7 +185,7 @@ export class ExecLoop implements IndirectJumpLookup {
         }
         prev = null;
 
-        // Helpers read the flags of the code they were called from here (chains never cross a flags change).
+        // The flags the tiers' lookups and the helpers see; a helper that changes them stores the new ones.
         m[TB_FLAGS_W] = flags;
         const tier = this.policy.tierFor(tb);
         if (this.logMask & (LogFlag.EXEC | LogFlag.CPU)) this.logEntry(tb);

@@ -373,9 +373,10 @@ class TbCodegen implements EmitContext {
         return;
       case Opc.goto_ptr:
         // Only a TB without helper calls is sure to leave the TB flags (privilege, ...) as they were
-        // at its entry, which the dispatcher's lookup assumes.
+        // at its entry, which the module's lookup (pc alone) assumes. The dispatcher compares the
+        // target's flags with Cpu.TB_FLAGS, which a helper that changes them keeps current.
         if (this.env.gotoPtrLookup && !this.hasCalls) this.frame.gotoPtr(this.depth());
-        else this.frame.exit(EXIT_GOTO_PTR, this.depth()); // flags unchanged: the dispatcher may follow it
+        else this.frame.exit(EXIT_GOTO_PTR, this.depth());
         return;
       case Opc.goto_tb:
         return this.genGotoTb(a[0]!);

@@ -30,6 +30,10 @@ export class TranslationBlock {
   jump1: TranslationBlock | null = null;
   /** TBs whose jump slots point at this one, to unlink on invalidation (null until the first: most TBs never get one). */
   jumpedFrom: Set<TranslationBlock> | null = null;
+  /** The TB cache's estimate of this TB's bytes while it holds the TB; 0 when it does not (tb-cache.ts). */
+  cachedBytes = 0;
+  /** The next TB in this one's TB cache hash bucket (tb-cache.ts). */
+  hashNext: TranslationBlock | null = null;
   /** The interpreter's compact code for this TB (set by the interpreter tier). */
   interpCode: unknown = null;
   /** The Wasm tier's entry for this TB once compiled (set by the Wasm tier). */

@@ -181,3 +181,53 @@ test('a single-page TLB flush drops only that page from the jump cache; a whole 
   mmu.flushAll();
   assert.equal(cache.lookupJump(0x2000, 0, 0), null);
 });
+
+test('thousands of TBs: the hash table grows, and lookups, invalidations and a flush stay exact', () => {
+  const { map, cache, page, hostPage } = setup();
+  // 16 guest pages with 256 TBs each under two flags values: more TBs than the
+  // table's first size, and several TBs per pc (same pc, other flags) and per
+  // jump cache slot (pcs 64 KB apart share one), so the map is what answers.
+  const pcs: number[] = [];
+  for (let p = 0; p < 16; p++) {
+    map.map(p * 0x10000, hostPage(p), RX);
+    for (let i = 0; i < 256; i++) pcs.push(p * 0x10000 + i * 16);
+  }
+  const byKey = new Map<string, TranslationBlock>();
+  for (const pc of pcs) {
+    for (const flags of [0, 3]) {
+      const t = tb(pc, [page(pc >>> 16)], flags);
+      cache.insert(t, 10);
+      byKey.set(`${pc}:${flags}`, t);
+    }
+  }
+  assert.equal(cache.size, pcs.length * 2);
+  assert.equal(cache.bytes, pcs.length * 2 * 10);
+  for (const [key, t] of byKey) {
+    const [pc, flags] = key.split(':').map(Number) as [number, number];
+    assert.equal(cache.lookup(pc, 0, flags, 0), t, key);
+  }
+  // Drop every third TB of flags 3 (heads, middles and tails of the chains alike).
+  let dropped = 0;
+  pcs.forEach((pc, i) => {
+    if (i % 3 !== 0) return;
+    cache.invalidate(byKey.get(`${pc}:3`)!);
+    dropped++;
+  });
+  assert.equal(cache.size, pcs.length * 2 - dropped);
+  pcs.forEach((pc, i) => {
+    assert.equal(cache.lookup(pc, 0, 0, 0), byKey.get(`${pc}:0`), `flags 0 at ${pc.toString(16)}`);
+    assert.equal(cache.lookup(pc, 0, 3, 0), i % 3 === 0 ? null : byKey.get(`${pc}:3`), `flags 3 at ${pc.toString(16)}`);
+  });
+  const dead = byKey.get(`${pcs[0]}:3`)!;
+  assert.equal(dead.valid, false);
+  cache.invalidate(dead); // twice: a no-op
+  assert.equal(cache.size, pcs.length * 2 - dropped);
+  cache.flush();
+  assert.equal(cache.size, 0);
+  assert.equal(cache.bytes, 0);
+  assert.ok([...byKey.values()].every((t) => !t.valid), 'a flush invalidates every TB');
+  for (const pc of pcs.slice(0, 64)) assert.equal(cache.lookup(pc, 0, 0, 0), null);
+  const again = tb(pcs[5]!, [page(0)]);
+  cache.insert(again, 10);
+  assert.equal(cache.lookup(pcs[5]!, 0, 0, 0), again, 'the emptied table takes new TBs');
+});

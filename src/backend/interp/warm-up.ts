@@ -39,12 +39,21 @@ const GLOBALS: GlobalDecl[] = [
 const G_PC = 0, G_W7 = 7;
 const regWord = (i: number): number => (CPU_BASE + CPU_TARGET_BASE + 8 * i) >> 2;
 
-/** A page the scratch TLB maps (loads and stores hit) and one it does not (the slow path runs). */
-const MAPPED_VADDR = 0x4000_0000, UNMAPPED_VADDR = 0x5000_0000;
+/**
+ * Pages the scratch TLB maps (loads and stores hit) and one it does not (the
+ * slow path runs). The second mapped one is where a kernel lives
+ * (0xffffffff80001000): its host address overflows int32 on the way
+ * (vaddr + addend), as every access to kernel data does.
+ */
+const MAPPED_VADDR = 0x4000_0000, KERNEL_VADDR = -0x8000_0000 + PAGE_SIZE, UNMAPPED_VADDR = 0x5000_0000;
 const MAPPED_HOST = GUEST_BASE;
 const MMU = 0;
-/** TB pcs: TB 4 on a page of its own, reached by a cross-page jump. */
-const PCS = [0x1000, 0x1100, 0x1200, 0x1300, 0x3000];
+/**
+ * TB pcs: TB 4 on a page of its own, reached by a cross-page jump; TB 5,
+ * never linked, jumps to TB 0 on its page (the chaining step's same-page
+ * test runs both ways).
+ */
+const PCS = [0x1000, 0x1100, 0x1200, 0x1300, 0x3000, 0x1400];
 /**
  * Rounds: V8 allocates a function's feedback vector only after its first
  * few calls (8 in V8 11), so the TBs run well past that, with the register
@@ -91,8 +100,9 @@ export function warmUpInterpreter(): void {
     },
     store() {},
   };
+  generalizeTbFields(helpers);
   const tier = new InterpTier(mem, helpers, slowPath);
-  const tbs = PCS.map((pc, k) => new TranslationBlock(pc, 0, 0, 1, 4, [0], buildTb(k, helpers, helperIds)));
+  const tbs = PCS.slice(0, 5).map((pc, k) => new TranslationBlock(pc, 0, 0, 1, 4, [0], buildTb(k, helpers, helperIds)));
   for (const tb of tbs) tier.prepare(tb);
   // 0 -> 1 by a link, 1 -> 2 by either exit of a two-way branch, 2 -> 3 by goto_ptr, 3 -> 4 across pages.
   tbs[0]!.chainTo(0, tbs[1]!);
@@ -103,7 +113,7 @@ export function warmUpInterpreter(): void {
   };
   tier.indirectJumps = lookup;
   tier.crossPageLookups = true;
-  mapPage(mem);
+  mapPages(mem);
 
   let seed = 0x9e3779b9;
   const next = (): number => (seed = (Math.imul(seed, 0x2c1b3c6d) + 0x297a2d39) | 0);
@@ -117,17 +127,46 @@ export function warmUpInterpreter(): void {
     }
     tier.budget = round % 3 === 0 ? 1 : Number.MAX_SAFE_INTEGER;
     tier.execute(tbs[round % 3 === 2 ? 2 : 0]!);
-    // A TB the tier has not prepared yet (execute prepares it).
+    // TBs the tier has not prepared yet (execute prepares them).
     tier.execute(new TranslationBlock(PCS[4]!, 0, 0, 1, 4, [0], buildTb(4, helpers, helperIds)));
+    tier.execute(new TranslationBlock(PCS[5]!, 0, 0, 1, 4, [0], buildTb(5, helpers, helperIds)));
   }
 }
 
-/** Map MAPPED_VADDR's page for reads and writes in the scratch TLB. */
-function mapPage(mem: LinearMemory): void {
-  const e = tlbEntryOffset(MMU, MAPPED_VADDR);
-  mem.writeU64(e + TlbEntry.READ_TAG, BigInt(MAPPED_VADDR));
-  mem.writeU64(e + TlbEntry.WRITE_TAG, BigInt(MAPPED_VADDR));
-  mem.i32[(e + TlbEntry.ADDEND) >> 2] = (MAPPED_HOST - (MAPPED_VADDR & PAGE_MASK_LO)) | 0;
+/**
+ * Write every TranslationBlock field the machine changes after construction
+ * once more, with the kinds of value it will hold, so that V8's map for TBs
+ * has them mutable and of any type before execute is optimized. Otherwise
+ * the first TB invalidated (valid = false: a "const" field written) or
+ * compiled (wasmCode set) changes the map under the optimized interpreter,
+ * which is thrown away (a lazy deopt, once each, on the Linux boot while the
+ * kernel starts) and runs unoptimized until V8 compiles it again.
+ */
+function generalizeTbFields(helpers: HelperTable): void {
+  const tb = new TranslationBlock(PCS[0]!, 0, 0, 1, 4, [0], new IRFunction(GLOBALS, helpers));
+  tb.valid = false;
+  tb.execCount = 1;
+  tb.wasmCode = { module: null, index: 0, exits: 0, check: null };
+  tb.wasmCode = null;
+  tb.successors = [tb];
+  tb.successors = null;
+  tb.hashNext = tb;
+  tb.hashNext = null;
+  tb.cachedBytes = 1;
+  tb.interpCode = new Int32Array(1);
+  tb.interpCode = null;
+  tb.freezeIr();
+}
+
+/** Map the pages at MAPPED_VADDR and KERNEL_VADDR (both to MAPPED_HOST) for reads and writes in the scratch TLB. */
+function mapPages(mem: LinearMemory): void {
+  for (const vaddr of [MAPPED_VADDR, KERNEL_VADDR]) {
+    const e = tlbEntryOffset(MMU, vaddr);
+    const tag = BigInt.asUintN(64, BigInt(vaddr));
+    mem.writeU64(e + TlbEntry.READ_TAG, tag);
+    mem.writeU64(e + TlbEntry.WRITE_TAG, tag);
+    mem.i32[(e + TlbEntry.ADDEND) >> 2] = (MAPPED_HOST - (vaddr & PAGE_MASK_LO)) | 0;
+  }
 }
 
 /** The IR of warm-up TB k (see PCS and the links in warmUpInterpreter). */
@@ -159,6 +198,10 @@ function buildTb(k: number, helpers: HelperTable, helperIds: readonly number[]):
       break;
     case 3:
       b.mov(pc, b.const64(PCS[4]!));
+      b.gotoTb(0);
+      break;
+    case 5:
+      b.mov(pc, b.const64(PCS[0]!));
       b.gotoTb(0);
       break;
     default:
@@ -199,7 +242,7 @@ function everyOp(b: IRBuilder, helperIds: readonly number[]): void {
   }
   for (let size = 0; size < 4; size++) {
     for (const flags of [0, MemOp.SIGN, MemOp.BSWAP, MemOp.SIGN | MemOp.BSWAP]) {
-      for (const vaddr of [MAPPED_VADDR, UNMAPPED_VADDR]) {
+      for (const vaddr of [MAPPED_VADDR, KERNEL_VADDR, UNMAPPED_VADDR]) {
         for (const t of [Type.I32, Type.I64]) {
           const memop = (t === Type.I32 && size === 3 ? 2 : size) | flags;
           b.qemuLd(result(t), pageAddress(b, pick(Type.I64), vaddr), memop, MMU);
@@ -212,6 +255,22 @@ function everyOp(b: IRBuilder, helperIds: readonly number[]): void {
     const memop = t === Type.I32 ? MemOp.S32 : MemOp.S64;
     b.ld(result(t), CPU_TARGET_BASE + 8 * 3, memop);
     b.st(pick(t), CPU_TARGET_BASE + 8 * 4, memop);
+  }
+  // The RV64 "W" shapes the encoder fuses (ADDW, SUBW, ADDIW, SLLW, SRLW, SRAW):
+  // ops of their own in the interpreter, which no single IR op above reaches.
+  for (let i = 0; i < 2; i++) {
+    for (const name of ['add', 'sub', 'addi'] as const) {
+      const t = b.local(Type.I64);
+      if (name === 'addi') b.addi(t, pick(Type.I64), 0x7ff - 0x1000 * i);
+      else b.bin(name, t, pick(Type.I64), pick(Type.I64));
+      b.ext32s(result(Type.I64), t);
+    }
+    for (const name of ['shl', 'shr', 'sar'] as const) {
+      const x = b.local(Type.I32), y = b.local(Type.I32);
+      b.extrlI64I32(x, pick(Type.I64));
+      b.bin(name, y, x, pick(Type.I32));
+      b.extI32I64(result(Type.I64), y);
+    }
   }
   helperIds.forEach((id, i) => {
     b.call(id, i % 2 ? [result(Type.I64)] : [result(Type.I32), result(Type.I64)], [pick(Type.I32), pick(Type.I64)]);

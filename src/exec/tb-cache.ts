@@ -7,12 +7,12 @@
 // (pc, flags) holds buckets of TBs, each a list chained through the TBs' own
 // hashNext, in an array that doubles as the TBs grow past it (and a TB
 // carries its estimated size). Maps did that before: a bucket array and a
-// size entry per TB took ~1% of the Linux boot's main thread in insert,
-// and Map.get over ~70K keys ~1% in lookup (~175 ns a jump cache miss, for
-// ~76K TBs). The table is keyed by
-// *virtual* pc, so a hit there is confirmed against the current code mapping
-// (the TB's host pages must be where the pc's pages are now), and the jump
-// cache is cleared whenever the TLB is flushed (the mapping may have changed).
+// size entry per TB took ~1% of the Linux boot's main thread in insert, and
+// Map.get over ~70K keys ~1% in lookup (~175 ns a jump cache miss).
+// The table is keyed by *virtual* pc, so a hit there is confirmed against the
+// current code mapping (the TB's host pages must be where the pc's pages are
+// now), and the jump cache is cleared whenever the TLB is flushed (the mapping
+// may have changed).
 
 import { samePage, TranslationBlock } from './tb.js';
 import { PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE } from '../memory/tlb-layout.js';

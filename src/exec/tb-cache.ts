@@ -95,9 +95,9 @@ export class TbCache {
   private seenGeneration: number;
   private seenWholeFlushes: number;
   private seenPageFlushes: number;
-  /** The first TB of each hash bucket (index hashKey & mask); the rest follow through hashNext. */
-  private buckets: (TranslationBlock | null)[] = new Array<TranslationBlock | null>(MIN_BUCKETS).fill(null);
-  private bucketMask = MIN_BUCKETS - 1;
+  /** The first TB of each hash bucket (index hashKey & bucketMask); the rest follow through hashNext. */
+  private buckets: (TranslationBlock | null)[] = [];
+  private bucketMask = 0;
   /** TBs held. */
   private count = 0;
   private readonly pages = new Map<number, Set<TranslationBlock>>();
@@ -114,6 +114,7 @@ export class TbCache {
      */
     readonly chainAcrossPages = true,
   ) {
+    this.emptyBuckets(MIN_BUCKETS);
     const log = mmu.tlbFlushes;
     this.seenGeneration = log.generation;
     this.seenWholeFlushes = log.wholeFlushes;
@@ -196,7 +197,7 @@ export class TbCache {
     const key = hashKey(tb.pcLo, tb.pcHi, tb.flags) & this.bucketMask;
     tb.hashNext = this.buckets[key]!;
     this.buckets[key] = tb;
-    tb.cachedBytes = Math.max(1, bytes);
+    tb.cachedBytes = Math.max(1, bytes); // 0 means "not cached"
     this.count++;
     this.bytes += tb.cachedBytes;
     for (const page of tb.hostPages) {
@@ -257,21 +258,17 @@ export class TbCache {
 
   /** Drop everything (QEMU's tb_flush). */
   flush(): void {
-    for (const head of this.buckets) {
-      for (let tb: TranslationBlock | null = head; tb !== null;) {
-        const next: TranslationBlock | null = tb.hashNext;
-        tb.valid = false;
-        tb.jump0 = tb.jump1 = null;
-        tb.jumpedFrom = null;
-        tb.cachedBytes = 0;
-        tb.hashNext = null;
-        tb = next;
-      }
-    }
+    const old = this.buckets;
+    this.emptyBuckets(MIN_BUCKETS);
+    forEachChained(old, (tb) => {
+      tb.valid = false;
+      tb.jump0 = tb.jump1 = null;
+      tb.jumpedFrom = null;
+      tb.cachedBytes = 0;
+      tb.hashNext = null;
+    });
     for (const page of this.pages.keys()) this.mmu.unprotectCodePage(page);
     this.count = 0;
-    this.buckets = new Array<TranslationBlock | null>(MIN_BUCKETS).fill(null);
-    this.bucketMask = MIN_BUCKETS - 1;
     this.pages.clear();
     this.jumpCache.fill(null);
     this.bytes = 0;
@@ -279,20 +276,21 @@ export class TbCache {
     this.hooks.onFlush();
   }
 
+  /** `size` empty buckets (a power of two). */
+  private emptyBuckets(size: number): void {
+    this.buckets = new Array<TranslationBlock | null>(size).fill(null);
+    this.bucketMask = size - 1;
+  }
+
   /** Spread the TBs over `size` buckets (a power of two). */
   private rehash(size: number): void {
     const old = this.buckets;
-    this.buckets = new Array<TranslationBlock | null>(size).fill(null);
-    this.bucketMask = size - 1;
-    for (const head of old) {
-      for (let tb: TranslationBlock | null = head; tb !== null;) {
-        const next: TranslationBlock | null = tb.hashNext;
-        const key = hashKey(tb.pcLo, tb.pcHi, tb.flags) & this.bucketMask;
-        tb.hashNext = this.buckets[key]!;
-        this.buckets[key] = tb;
-        tb = next;
-      }
-    }
+    this.emptyBuckets(size);
+    forEachChained(old, (tb) => {
+      const key = hashKey(tb.pcLo, tb.pcHi, tb.flags) & this.bucketMask;
+      tb.hashNext = this.buckets[key]!;
+      this.buckets[key] = tb;
+    });
   }
 
   /** Make prev's goto_tb slot jump straight to next; false if either is gone or the slot is taken. */
@@ -318,6 +316,17 @@ export class TbCache {
     const nextLo = ((tb.pcLo & PAGE_MASK_LO) + PAGE_SIZE) | 0;
     const nextHi = nextLo === 0 ? (tb.pcHi + 1) | 0 : tb.pcHi;
     return this.mmu.codeHostPage(nextLo, nextHi, codeMmuIdx) === tb.hostPages[1];
+  }
+}
+
+/** Every TB of the buckets' chains; `fn` may relink the TB it is given (its successor is read first). */
+function forEachChained(buckets: readonly (TranslationBlock | null)[], fn: (tb: TranslationBlock) => void): void {
+  for (const head of buckets) {
+    for (let tb = head; tb !== null;) {
+      const next: TranslationBlock | null = tb.hashNext;
+      fn(tb);
+      tb = next;
+    }
   }
 }
 

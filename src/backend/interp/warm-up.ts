@@ -134,9 +134,10 @@ export function warmUpInterpreter(): void {
 }
 
 /**
- * Write every TranslationBlock field the machine changes after construction
- * once more, with the kinds of value it will hold, so that V8's map for TBs
- * has them mutable and of any type before execute is optimized. Otherwise
+ * Write the TranslationBlock fields the machine changes after construction
+ * and the warm-up's own TBs do not (execCount, the links and interpCode
+ * change below), with the kinds of value they will hold, so that V8's map for
+ * TBs has them mutable and of any type before execute is optimized. Otherwise
  * the first TB invalidated (valid = false: a "const" field written) or
  * compiled (wasmCode set) changes the map under the optimized interpreter,
  * which is thrown away (a lazy deopt, once each, on the Linux boot while the
@@ -145,7 +146,6 @@ export function warmUpInterpreter(): void {
 function generalizeTbFields(helpers: HelperTable): void {
   const tb = new TranslationBlock(PCS[0]!, 0, 0, 1, 4, [0], new IRFunction(GLOBALS, helpers));
   tb.valid = false;
-  tb.execCount = 1;
   tb.wasmCode = { module: null, index: 0, exits: 0, check: null };
   tb.wasmCode = null;
   tb.successors = [tb];
@@ -153,8 +153,6 @@ function generalizeTbFields(helpers: HelperTable): void {
   tb.hashNext = tb;
   tb.hashNext = null;
   tb.cachedBytes = 1;
-  tb.interpCode = new Int32Array(1);
-  tb.interpCode = null;
   tb.freezeIr();
 }
 

@@ -13,13 +13,20 @@
 // ELF (e.g. build/sysroot/usr/bin/python3.13) under the user-mode target,
 // --start being an offset into that segment.
 //
+// With --wasm N, every TB also goes through the Wasm tier's code generation as
+// the boot does it: frozen (tb.freezeIr), then in batches of N (the boot's
+// modules average ~47 TBs) thawed and built into one module (buildModule,
+// system mode's code-mapping checks included). Module bytes only, no
+// WebAssembly compile: this is the main thread's share of tiering up.
+//
 // Run: node dist/bench/translate-speed.js [--start 0x200000] [--bytes 0x100000]
-//        [--passes 4] [--alloc] [--digest] [--image path | --elf path] [--flags n]
+//        [--passes 4] [--alloc] [--digest] [--image path | --elf path] [--flags n] [--wasm N]
 //   --flags   system-mode TB flags (default S mode, FS Off: 0x25)
 //   --alloc   estimate bytes allocated per TB and phase from heap-size deltas
 //             (slower; timings of that run are not comparable)
-//   --digest  print a SHA-256 of every TB's encoded interpreter code, so a
-//             change that must not alter the output can be checked
+//   --digest  print a SHA-256 of every TB's encoded interpreter code (and with
+//             --wasm, of every module's bytes), so a change that must not
+//             alter the output can be checked
 //   --ir-digest  also hash the printed IR before and after optimization (slow)
 // Prints CPU µs per TB and per guest instruction, split by phase, GC count and time.
 
@@ -35,6 +42,8 @@ import { optimize } from '../src/ir/optimize.js';
 import { printIR } from '../src/ir/print.js';
 import { ConstPool } from '../src/backend/interp/const-pool.js';
 import { encodeForInterp } from '../src/backend/interp/encode.js';
+import { buildModule, CodeMapping, ModuleTbInput } from '../src/backend/wasm/module-builder.js';
+import { freezeIR, FrozenIR, thawIR } from '../src/ir/frozen.js';
 import { CodeFetcher } from '../src/exec/target.js';
 import { LinearMemory } from '../src/memory/linear-memory.js';
 import { parseElf, PF_X } from '../src/user/elf.js';
@@ -59,6 +68,7 @@ const passes = Number(option('--passes', '4'));
 const measureAlloc = flag('--alloc');
 const wantIrDigest = flag('--ir-digest');
 const wantDigest = flag('--digest') || wantIrDigest;
+const wasmBatch = Number(option('--wasm', '0'));
 
 /** The code bytes and their virtual address (hi:lo words). */
 let image: Uint8Array, vbaseLo: number, vbaseHi: number;
@@ -95,6 +105,10 @@ if (elfPath) {
 }
 const pool = new ConstPool(mem);
 const fetcher = new ImageFetcher();
+/** System mode's mapping checks: the code MMU index is the TB flags' privilege field, as in the boot. */
+const mapping: CodeMapping | undefined = elfPath ? undefined : { codeMmuIdx: (f) => target.codeMmuIdx(f) };
+/** One TB waiting for its module: what WasmTier.build reads from a TranslationBlock. */
+interface PendingTb { frozen: FrozenIR; pcLo: number; pcHi: number; icount: number; flags: number; size: number; hostPage: number }
 
 let gcCount = 0, gcMs = 0;
 new PerformanceObserver((list) => {
@@ -103,7 +117,7 @@ new PerformanceObserver((list) => {
 
 interface PassResult {
   tbs: number; insns: number; opsIn: number; opsOut: number;
-  ns: [number, number, number]; cpuMs: number;
+  ns: [number, number, number, number]; cpuMs: number; modules: number; wasmBytes: number;
   alloc: [number, number, number]; allocSamples: [number, number, number];
   digest: string;
 }
@@ -114,7 +128,7 @@ let heapProbeCost = 0;
 
 function runPass(): PassResult {
   const r: PassResult = {
-    tbs: 0, insns: 0, opsIn: 0, opsOut: 0, ns: [0, 0, 0], cpuMs: 0,
+    tbs: 0, insns: 0, opsIn: 0, opsOut: 0, ns: [0, 0, 0, 0], cpuMs: 0, modules: 0, wasmBytes: 0,
     alloc: [0, 0, 0], allocSamples: [0, 0, 0], digest: '',
   };
   const hash = wantDigest ? createHash('sha256') : null;
@@ -123,6 +137,17 @@ function runPass(): PassResult {
   const cpu0 = process.cpuUsage();
   let off = start;
   const end = Math.min(start + bytes, image.length - 4);
+  const batch: PendingTb[] = [];
+  const build = (): void => {
+    const t0 = performance.now();
+    const inputs: ModuleTbInput[] = batch.map((tb) => ({ ...tb, ir: thawIR(tb.frozen) }));
+    const built = buildModule(inputs, undefined, mapping);
+    r.ns[3] += (performance.now() - t0) * 1e6;
+    r.modules++;
+    r.wasmBytes += built.bytes.length;
+    if (hash) hash.update(built.bytes);
+    batch.length = 0;
+  };
   const addAlloc = (phase: number, before: number): void => {
     const d = heapUsed() - before - heapProbeCost;
     // A GC in between makes the delta meaningless: drop that sample.
@@ -154,8 +179,16 @@ function runPass(): PassResult {
     r.tbs++;
     r.insns += res.icount;
     if (hash) hash.update(new Uint8Array(code.buffer, code.byteOffset, code.byteLength));
+    if (wasmBatch > 0) {
+      const t6 = performance.now();
+      // The host page only has to differ between pages: the page number stands in for it.
+      batch.push({ frozen: freezeIR(fn), pcLo: lo, pcHi: vbaseHi, icount: res.icount, flags, size: res.size, hostPage: (off >>> 12) + 1 });
+      r.ns[3] += (performance.now() - t6) * 1e6;
+      if (batch.length === wasmBatch) build();
+    }
     off += res.size;
   }
+  if (batch.length > 0) build();
   const cpu = process.cpuUsage(cpu0);
   r.cpuMs = (cpu.user + cpu.system) / 1000;
   r.digest = hash ? hash.digest('hex').slice(0, 16) : '';
@@ -181,7 +214,7 @@ for (let p = 0; p < passes; p++) {
   // Other processes share the machine, so the figures are CPU time (user +
   // sys of this process, GC threads included), split between the phases in
   // the proportion of their wall-clock times.
-  const wall = r.ns[0] + r.ns[1] + r.ns[2];
+  const wall = r.ns[0] + r.ns[1] + r.ns[2] + r.ns[3];
   const cpuNs = r.cpuMs * 1e6;
   const perTb = (ns: number): string => f1((ns / wall) * cpuNs / r.tbs / 1000);
   console.log(
@@ -189,6 +222,7 @@ for (let p = 0; p < passes; p++) {
     (r.digest ? `, digest ${r.digest}` : ''));
   console.log(
     `  cpu us/TB: ${perTb(wall)} = frontend ${perTb(r.ns[0])} + optimize ${perTb(r.ns[1])} + encode ${perTb(r.ns[2])}` +
+    (wasmBatch > 0 ? ` + wasm codegen ${perTb(r.ns[3])} (${r.modules} modules, ${f1(r.wasmBytes / r.tbs)} bytes/TB)` : '') +
     `   cpu us/insn: ${f2(cpuNs / r.insns / 1000)}   (wall ${f1(wall / r.tbs / 1000)} us/TB)   gc ${gcCount - gc0}x ${f1(gcMs - gcMs0)} ms`);
   if (measureAlloc) {
     const kb = (i: number): string => f1(r.alloc[i]! / Math.max(1, r.allocSamples[i]!) / 1024);

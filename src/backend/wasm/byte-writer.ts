@@ -14,6 +14,11 @@ export class ByteWriter {
     return this.len;
   }
 
+  /** Start over empty, keeping the buffer (CodeWriterPool). */
+  reset(): void {
+    this.len = 0;
+  }
+
   /** Room for `extra` more bytes. The check is inline; growing is not (it is rare). */
   private reserve(extra: number): void {
     if (this.len + extra > this.buf.length) this.grow(extra);
@@ -98,9 +103,19 @@ export class ByteWriter {
 
   /** A name: byte length then UTF-8 bytes. */
   name(s: string): this {
-    const utf8 = new TextEncoder().encode(s);
-    this.u32(utf8.length);
-    return this.bytes(utf8);
+    // Our names are ASCII (import and export names), whose UTF-8 is their char
+    // codes: written directly, without a TextEncoder and its array per name.
+    let ascii = true;
+    for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+    if (!ascii) {
+      const utf8 = new TextEncoder().encode(s);
+      this.u32(utf8.length);
+      return this.bytes(utf8);
+    }
+    this.u32(s.length);
+    this.reserve(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i);
+    return this;
   }
 
   /** A vector of already-encoded items: count then bytes. */
@@ -111,6 +126,15 @@ export class ByteWriter {
 
   append(other: ByteWriter): this {
     return this.bytes(other.finish());
+  }
+
+  /** Copy the bytes written so far into out at pos; returns the position after them. */
+  copyTo(out: Uint8Array, pos: number): number {
+    const buf = this.buf, len = this.len;
+    // A loop for the short ones: a subarray view costs more than copying a few dozen bytes.
+    if (len <= 64) for (let i = 0; i < len; i++) out[pos + i] = buf[i]!;
+    else out.set(buf.subarray(0, len), pos);
+    return pos + len;
   }
 
   /** The bytes written so far (a view; copy it if the writer keeps going). */

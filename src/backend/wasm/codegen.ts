@@ -122,7 +122,8 @@ const pcBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | Bi
 class TbCodegen implements EmitContext {
   readonly w: CodeWriter;
   private readonly tempLocal: number[];
-  private readonly scratches = new Map<string, number>();
+  /** Scratch locals by (type << 8) | n (n is small: emit-context.ts). */
+  private readonly scratches = new Map<number, number>();
   private readonly ir: IRFunction;
   /** Labels not yet set, innermost block last. */
   private readonly openLabels: number[] = [];
@@ -212,7 +213,7 @@ class TbCodegen implements EmitContext {
   }
 
   scratch(type: ValType, n: number): number {
-    const key = `${type}:${n}`;
+    const key = (type << 8) | n;
     let idx = this.scratches.get(key);
     if (idx === undefined) {
       idx = this.frame.newLocal(type);

@@ -43,41 +43,56 @@ interface CachedGlobal {
 }
 
 export class GlobalCache {
-  /** Cached globals by CPU-state offset, in offset order. */
-  private readonly byOffset = new Map<number, CachedGlobal>();
+  /** Cached globals in offset order (a TB uses a handful: arrays searched linearly beat Maps here). */
   private readonly cached: CachedGlobal[] = [];
 
   /** The globals the TB's IR uses, each in a local from newLocal. */
   constructor(ir: IRFunction, private readonly w: CodeWriter, newLocal: (t: ValType) => number) {
-    const seen = new Map<number, { type: Type; written: boolean }>();
-    const rejected = new Set<number>();
+    // The globals the IR names, kept sorted by offset, and whether it writes them or
+    // names one with two types (then it stays in memory).
+    const offsets: number[] = [], types: Type[] = [], written: boolean[] = [], rejected: boolean[] = [];
     for (const op of ir.ops) {
       const nOut = ir.nOut(op), n = nOut + ir.nIn(op);
       for (let i = 0; i < n; i++) {
         const t = ir.temp(op.args[i]!);
         if (t.kind !== TempKind.Global) continue;
-        const prev = seen.get(t.offset);
-        if (prev && prev.type !== t.type) rejected.add(t.offset);
-        if (prev) prev.written ||= i < nOut;
-        else seen.set(t.offset, { type: t.type, written: i < nOut });
+        let j = offsets.length - 1;
+        while (j >= 0 && offsets[j]! > t.offset) j--;
+        if (j >= 0 && offsets[j] === t.offset) {
+          if (types[j] !== t.type) rejected[j] = true;
+          if (i < nOut) written[j] = true;
+          continue;
+        }
+        // Insert at j + 1, moving the larger offsets up one (by hand: splice was slower).
+        for (let k = offsets.length; k > j + 1; k--) {
+          offsets[k] = offsets[k - 1]!;
+          types[k] = types[k - 1]!;
+          written[k] = written[k - 1]!;
+          rejected[k] = rejected[k - 1]!;
+        }
+        offsets[j + 1] = t.offset;
+        types[j + 1] = t.type;
+        written[j + 1] = i < nOut;
+        rejected[j + 1] = false;
       }
     }
-    const offsets = [...seen.keys()].sort((x, y) => x - y);
-    for (const offset of offsets) {
-      const g = seen.get(offset)!;
-      if (rejected.has(offset) || overlaps(offset, g.type, Cpu.PC, 8)) continue;
+    for (let j = 0; j < offsets.length; j++) {
+      const offset = offsets[j]!, type = types[j]!;
+      if (rejected[j] || overlaps(offset, type, Cpu.PC, 8)) continue;
       // An overlap with a neighbour means two views of the same bytes: keep both in memory.
-      if (offsets.some((o) => o !== offset && overlaps(offset, g.type, o, seen.get(o)!.type === Type.I32 ? 4 : 8))) continue;
-      const c: CachedGlobal = { offset, type: g.type, local: newLocal(valType(g.type)), written: g.written };
-      this.byOffset.set(offset, c);
-      this.cached.push(c);
+      // Globals are at most 8 bytes, so only those less than 8 bytes away can overlap.
+      let shared = false;
+      for (let o = j - 1; o >= 0 && offsets[o]! > offset - 8 && !shared; o--) shared = overlaps(offset, type, offsets[o]!, sizeOf(types[o]!));
+      for (let o = j + 1; o < offsets.length && offsets[o]! < offset + 8 && !shared; o++) shared = overlaps(offset, type, offsets[o]!, sizeOf(types[o]!));
+      if (shared) continue;
+      this.cached.push({ offset, type, local: newLocal(valType(type)), written: written[j]! });
     }
   }
 
   /** The local holding global t, or -1 if t is not cached. */
   local(t: Temp): number {
-    const c = this.byOffset.get(t.offset);
-    return c !== undefined && c.type === t.type ? c.local : -1;
+    for (const c of this.cached) if (c.offset === t.offset) return c.type === t.type ? c.local : -1;
+    return -1;
   }
 
   /** Load every cached global from the CPU state. */
@@ -110,7 +125,9 @@ export class GlobalCache {
   }
 }
 
+const sizeOf = (t: Type): number => (t === Type.I32 ? 4 : 8);
+
 function overlaps(gOffset: number, gType: Type, offset: number, size: number): boolean {
-  const gSize = gType === Type.I32 ? 4 : 8;
+  const gSize = sizeOf(gType);
   return gOffset < offset + size && offset < gOffset + gSize;
 }

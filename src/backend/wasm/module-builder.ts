@@ -61,7 +61,7 @@ import { codeTlbIndex, PAGE_BITS, PAGE_MASK_LO, TlbEntry, tlbEntryOffset } from 
 import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbCode, MappingCheck, RegionFrame, TbSource } from './codegen.js';
 import { EXIT_GOTO_PTR, MAX_MODULE_ENTRIES } from './dispatcher.js';
 import { GlobalCache } from './global-cache.js';
-import { CodeWriter, ExternKind, WasmModuleWriter } from './encoder.js';
+import { CodeWriter, CodeWriterPool, ExternKind, WasmModuleWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 
 export interface ModuleTbInput extends TbSource, CodePlace {
@@ -117,7 +117,36 @@ function usedHelpers(tbs: readonly ModuleTbInput[]): number[] {
   return [...ids].sort((x, y) => x - y);
 }
 
-const pcKey = (lo: number, hi: number, flags: number): string => `${hi >>> 0}:${lo >>> 0}:${flags}`;
+/**
+ * The first TB of the module at (pc, flags): a chained jump's target. A Map
+ * on the pc's low word, its few TBs compared in full (a string key per TB
+ * and per jump was ~5% of code generation).
+ */
+class TbsByPc {
+  private readonly byLo = new Map<number, ChainTarget[]>();
+
+  constructor(private readonly tbs: readonly ModuleTbInput[], validGlobals: readonly number[]) {
+    tbs.forEach((tb, index) => {
+      const list = this.byLo.get(tb.pcLo | 0);
+      const target = { index, validGlobal: validGlobals[index]! };
+      if (list === undefined) this.byLo.set(tb.pcLo | 0, [target]);
+      else if (this.find(list, tb.pcHi | 0, tb.flags) === null) list.push(target);
+    });
+  }
+
+  get(lo: number, hi: number, flags: number): ChainTarget | null {
+    const list = this.byLo.get(lo | 0);
+    return list === undefined ? null : this.find(list, hi | 0, flags);
+  }
+
+  private find(list: readonly ChainTarget[], hi: number, flags: number): ChainTarget | null {
+    for (const t of list) {
+      const tb = this.tbs[t.index]!;
+      if ((tb.pcHi | 0) === hi && tb.flags === flags) return t;
+    }
+    return null;
+  }
+}
 
 /** Buckets of the goto_ptr lookup: a power of two, about one TB per bucket. */
 function lookupBuckets(tbCount: number): number {
@@ -129,9 +158,20 @@ function lookupHash(pcLo: number, buckets: number): number {
   return (pcLo >>> 1) & (buckets - 1);
 }
 
+/** The bodies of the module being built (buildModule is not reentrant: it runs to the end synchronously). */
+const bodies = new CodeWriterPool();
+
 export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptions = DEFAULT_CODEGEN_OPTIONS, mapping?: CodeMapping): BuiltModule {
   if (tbs.length === 0) throw new Error('wasm: empty module');
   if (tbs.length > MAX_MODULE_ENTRIES) throw new Error(`wasm: more than ${MAX_MODULE_ENTRIES} TBs in a module`);
+  try {
+    return writeModule(tbs, options, mapping);
+  } finally {
+    bodies.releaseAll();
+  }
+}
+
+function writeModule(tbs: readonly ModuleTbInput[], options: CodegenOptions, mapping: CodeMapping | undefined): BuiltModule {
   const m = new WasmModuleWriter();
   const voidFn = m.funcType([], []);
 
@@ -145,11 +185,7 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
 
   const validGlobals = tbs.map(() => m.addGlobal(I32, true, 1));
 
-  const byPc = new Map<string, ChainTarget>();
-  tbs.forEach((tb, index) => {
-    const key = pcKey(tb.pcLo, tb.pcHi, tb.flags);
-    if (!byPc.has(key)) byPc.set(key, { index, validGlobal: validGlobals[index]! });
-  });
+  const byPc = new TbsByPc(tbs, validGlobals);
 
   // The lookup matches on pc alone, so every TB must share the flags of the one jumping.
   const gotoPtrLookup = tbs.every((tb) => tb.flags === tbs[0]!.flags);
@@ -162,7 +198,7 @@ export function buildModule(tbs: readonly ModuleTbInput[], options: CodegenOptio
       slowLoad, slowStore, gotoPtrLookup,
       helperFunc: (id: number): number => helperFuncs.get(id)!,
       chainTarget: (lo: number, hi: number): ChainTarget | null => {
-        const target = byPc.get(pcKey(lo, hi, tb.flags)) ?? null;
+        const target = byPc.get(lo, hi, tb.flags);
         if (target === null || !mapping || samePage(tb, tbs[target.index]!)) return target;
         const check = checks[target.index];
         return check ? { ...target, mapping: check } : null;
@@ -251,7 +287,7 @@ class RegionFunctions {
  * lookup.
  */
 class TbFunctionBuilder {
-  readonly w = new CodeWriter(1024);
+  readonly w = bodies.take();
   readonly frame: RegionFrame;
   private readonly locals: ValType[] = [I32];
   private readonly cache: GlobalCache | null;
@@ -343,7 +379,7 @@ function emitInsnCountSync(w: CodeWriter, budget: number, synced: number): void 
  * exiting TB for the tier, returns the exit code.
  */
 function finishCode(): CodeWriter {
-  const w = new CodeWriter(64);
+  const w = bodies.take();
   emitInsnCountSync(w, BUDGET, SYNCED);
   w.i32Const(0).localGet(BUDGET).mem(Op.i32_store, 2, BUDGET_AT);
   w.i32Const(0).localGet(FINISH_RESULT).i32Const(RESULT_TB_SHIFT).op(Op.i32_shr_u).mem(Op.i32_store, 2, LAST_AT);
@@ -357,7 +393,7 @@ function finishCode(): CodeWriter {
  *   block $t[K-1] ... block $t0  br_table[entry]  end  <call TB 0>  end  <call TB 1> ...
  */
 function runCode(nTbs: number, funcs: RegionFunctions): CodeWriter {
-  const w = new CodeWriter(16 + 8 * nTbs);
+  const w = bodies.take();
   for (let k = 0; k < nTbs; k++) w.block();
   w.localGet(RUN_ENTRY).brTable([...Array(nTbs).keys()], 0);
   for (let k = 0; k < nTbs; k++) {
@@ -380,7 +416,7 @@ function runCode(nTbs: number, funcs: RegionFunctions): CodeWriter {
  */
 function lookupCode(tbs: readonly ModuleTbInput[], funcs: RegionFunctions, validGlobals: readonly number[],
   checks: readonly (MappingCheck | null)[] | null): CodeWriter {
-  const w = new CodeWriter(256);
+  const w = bodies.take();
   const k = lookupBuckets(tbs.length);
   const buckets: number[][] = Array.from({ length: k }, () => []);
   tbs.forEach((tb, j) => {

@@ -140,7 +140,10 @@ function runPass(): PassResult {
   const batch: PendingTb[] = [];
   const build = (): void => {
     const t0 = performance.now();
-    const inputs: ModuleTbInput[] = batch.map((tb) => ({ ...tb, ir: thawIR(tb.frozen) }));
+    // As WasmTier.build reads a batch of TranslationBlocks.
+    const inputs: ModuleTbInput[] = batch.map((tb) => ({
+      ir: thawIR(tb.frozen), pcLo: tb.pcLo, pcHi: tb.pcHi, icount: tb.icount, flags: tb.flags, size: tb.size, hostPage: tb.hostPage,
+    }));
     const built = buildModule(inputs, undefined, mapping);
     r.ns[3] += (performance.now() - t0) * 1e6;
     r.modules++;

@@ -130,11 +130,8 @@ export class ByteWriter {
 
   /** Copy the bytes written so far into out at pos; returns the position after them. */
   copyTo(out: Uint8Array, pos: number): number {
-    const buf = this.buf, len = this.len;
-    // A loop for the short ones: a subarray view costs more than copying a few dozen bytes.
-    if (len <= 64) for (let i = 0; i < len; i++) out[pos + i] = buf[i]!;
-    else out.set(buf.subarray(0, len), pos);
-    return pos + len;
+    out.set(this.buf.subarray(0, this.len), pos);
+    return pos + this.len;
   }
 
   /** The bytes written so far (a view; copy it if the writer keeps going). */

@@ -247,33 +247,21 @@ export class WasmModuleWriter {
    * writers copied each body five times and were ~2% of the main thread).
    */
   finish(): Uint8Array<ArrayBuffer> {
-    // Sized up front, so the head never grows (growing it was ~3% of code generation).
-    const head = new ByteWriter(64 + this.imports.length + this.globals.length + this.exports.length + 8 * this.funcs.length);
-    head.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-    const section = (id: Section, count: number, body: ByteWriter): void => {
-      if (count === 0) return;
-      head.byte(id).u32(u32Size(count) + body.length).u32(count).append(body);
-    };
     const types = new ByteWriter();
     for (const t of this.typeBytes) types.append(t);
-    section(Section.Type, this.typeBytes.length, types);
-    section(Section.Import, this.importCount, this.imports);
     const fnTypes = new ByteWriter(this.funcs.length + 8);
     for (const f of this.funcs) fnTypes.u32(f.typeIndex);
-    section(Section.Function, this.funcs.length, fnTypes);
-    if (this.tableMin >= 0) section(Section.Table, 1, new ByteWriter().byte(FUNCREF).byte(0).u32(this.tableMin));
-    section(Section.Global, this.globalCount, this.globals);
-    section(Section.Export, this.exportCount, this.exports);
+    const table = this.tableMin >= 0 ? new ByteWriter().byte(FUNCREF).byte(0).u32(this.tableMin) : null;
     const elems = new ByteWriter();
     for (const e of this.elems) {
       // Flags 0: active, table 0, offset expression, vector of function indices.
       elems.u32(0).byte(Op.i32_const).s32(e.offset).byte(Op.end).u32(e.funcs.length);
       for (const f of e.funcs) elems.u32(f);
     }
-    section(Section.Element, this.elems.length, elems);
     // A body: its size, the locals (runs of one type), the instructions, end.
     const locals = this.funcs.map((f) => localRuns(f.locals));
-    const bodySizes = this.funcs.map((f, i) => localsSize(locals[i]!) + f.code.length + 1);
+    const localsBytes = locals.map(localsSize);
+    const bodySizes = this.funcs.map((f, i) => localsBytes[i]! + f.code.length + 1);
     // Branch hints, a custom section that must precede the code section; an
     // offset counts from the byte after the body's size.
     const hints = new ByteWriter();
@@ -281,10 +269,26 @@ export class WasmModuleWriter {
     this.funcs.forEach((f, i) => {
       if (f.code.branchHints.length === 0) return;
       hinted++;
-      const localsBytes = localsSize(locals[i]!);
       hints.u32(this.importedFuncs + i).u32(f.code.branchHints.length);
-      for (const [offset, likely] of f.code.branchHints) hints.u32(localsBytes + offset).u32(1).byte(likely);
+      for (const [offset, likely] of f.code.branchHints) hints.u32(localsBytes[i]! + offset).u32(1).byte(likely);
     });
+
+    // Every section before the code section, in a writer sized for them all
+    // (it grew while written before, ~3% of code generation).
+    const parts = [types, this.imports, fnTypes, table, this.globals, this.exports, elems, hints];
+    const head = new ByteWriter(64 + parts.reduce((n, p) => n + (p?.length ?? 0), 0));
+    head.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    const section = (id: Section, count: number, body: ByteWriter | null): void => {
+      if (count === 0 || body === null) return;
+      head.byte(id).u32(u32Size(count) + body.length).u32(count).append(body);
+    };
+    section(Section.Type, this.typeBytes.length, types);
+    section(Section.Import, this.importCount, this.imports);
+    section(Section.Function, this.funcs.length, fnTypes);
+    section(Section.Table, 1, table);
+    section(Section.Global, this.globalCount, this.globals);
+    section(Section.Export, this.exportCount, this.exports);
+    section(Section.Element, this.elems.length, elems);
     if (hinted > 0) {
       const name = new ByteWriter().name(BRANCH_HINT_SECTION);
       head.byte(Section.Custom).u32(name.length + u32Size(hinted) + hints.length).append(name).u32(hinted).append(hints);

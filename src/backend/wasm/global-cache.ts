@@ -42,50 +42,44 @@ interface CachedGlobal {
   written: boolean;
 }
 
+/** A global as the TB's IR names it. */
+interface GlobalUse {
+  readonly offset: number;
+  readonly type: Type;
+  written: boolean;
+  /** Named as I32 and as I64: it stays in memory. */
+  mixedTypes: boolean;
+}
+
 export class GlobalCache {
-  /** Cached globals in offset order (a TB uses a handful: arrays searched linearly beat Maps here). */
+  /** Cached globals in offset order. */
   private readonly cached: CachedGlobal[] = [];
 
   /** The globals the TB's IR uses, each in a local from newLocal. */
   constructor(ir: IRFunction, private readonly w: CodeWriter, newLocal: (t: ValType) => number) {
-    // The globals the IR names, kept sorted by offset, and whether it writes them or
-    // names one with two types (then it stays in memory).
-    const offsets: number[] = [], types: Type[] = [], written: boolean[] = [], rejected: boolean[] = [];
+    // A TB names a handful of globals: a list searched linearly (Maps and Sets here were
+    // ~12% of code generation, bench/translate-speed.js --wasm).
+    const uses: GlobalUse[] = [];
     for (const op of ir.ops) {
       const nOut = ir.nOut(op), n = nOut + ir.nIn(op);
       for (let i = 0; i < n; i++) {
         const t = ir.temp(op.args[i]!);
         if (t.kind !== TempKind.Global) continue;
-        let j = offsets.length - 1;
-        while (j >= 0 && offsets[j]! > t.offset) j--;
-        if (j >= 0 && offsets[j] === t.offset) {
-          if (types[j] !== t.type) rejected[j] = true;
-          if (i < nOut) written[j] = true;
-          continue;
+        const use = uses.find((u) => u.offset === t.offset);
+        if (use === undefined) {
+          uses.push({ offset: t.offset, type: t.type, written: i < nOut, mixedTypes: false });
+        } else {
+          if (use.type !== t.type) use.mixedTypes = true;
+          if (i < nOut) use.written = true;
         }
-        // Insert at j + 1, moving the larger offsets up one (by hand: splice was slower).
-        for (let k = offsets.length; k > j + 1; k--) {
-          offsets[k] = offsets[k - 1]!;
-          types[k] = types[k - 1]!;
-          written[k] = written[k - 1]!;
-          rejected[k] = rejected[k - 1]!;
-        }
-        offsets[j + 1] = t.offset;
-        types[j + 1] = t.type;
-        written[j + 1] = i < nOut;
-        rejected[j + 1] = false;
       }
     }
-    for (let j = 0; j < offsets.length; j++) {
-      const offset = offsets[j]!, type = types[j]!;
-      if (rejected[j] || overlaps(offset, type, Cpu.PC, 8)) continue;
+    uses.sort((x, y) => x.offset - y.offset);
+    for (const u of uses) {
+      if (u.mixedTypes || overlaps(u.offset, u.type, Cpu.PC, 8)) continue;
       // An overlap with a neighbour means two views of the same bytes: keep both in memory.
-      // Globals are at most 8 bytes, so only those less than 8 bytes away can overlap.
-      let shared = false;
-      for (let o = j - 1; o >= 0 && offsets[o]! > offset - 8 && !shared; o--) shared = overlaps(offset, type, offsets[o]!, sizeOf(types[o]!));
-      for (let o = j + 1; o < offsets.length && offsets[o]! < offset + 8 && !shared; o++) shared = overlaps(offset, type, offsets[o]!, sizeOf(types[o]!));
-      if (shared) continue;
-      this.cached.push({ offset, type, local: newLocal(valType(type)), written: written[j]! });
+      if (uses.some((o) => o !== u && overlaps(u.offset, u.type, o.offset, sizeOf(o.type)))) continue;
+      this.cached.push({ offset: u.offset, type: u.type, local: newLocal(valType(u.type)), written: u.written });
     }
   }
 

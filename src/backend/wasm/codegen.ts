@@ -26,7 +26,7 @@ import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { emitAddSub2, emitDeposit, emitDivRem, emitExtract, emitMul2, pushConst } from './emit-bits.js';
 import { EmitContext, valType } from './emit-context.js';
 import { emitGuestLoad, emitGuestStore, emitHostLoad, emitHostStore, GuestMemoryFns } from './emit-memory.js';
-import { EXIT_GOTO_PTR, EXIT_RAISED } from './dispatcher.js';
+import { EXIT_GOTO_PTR } from './dispatcher.js';
 import { CodeWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
 import { emitSimpleOp } from './emit-simple.js';
@@ -54,6 +54,7 @@ export interface MappingCheck {
 export interface TbModuleEnv {
   /** The TB's function in the module. */
   readonly frame: RegionFrame;
+  /** The module's slow-path functions (emit-memory.ts: GuestMemoryFns). */
   readonly slowLoad: number;
   readonly slowStore: number;
   /** Function index of the import for helper id. */
@@ -81,6 +82,8 @@ export interface RegionFrame {
   sync(writeBackGlobals: boolean): void;
   /** Leave the module with ExitCode code. */
   exit(code: number, depth: number): void;
+  /** With a slow path's result (i32) on the stack: leave the module with EXIT_RAISED if it is not 0. */
+  leaveIfRaised(depth: number): void;
   /** goto_tb through slot to a TB of this module, while it is valid and the slice lasts. */
   chain(target: ChainTarget, slot: number, depth: number): void;
   /** goto_ptr: look Cpu.PC up among the module's TBs (ExitCode.Next on a miss). */
@@ -145,16 +148,13 @@ class TbCodegen implements EmitContext {
     this.ir = tb.ir;
     this.tempLocal = new Array(this.ir.temps.length).fill(-1);
     this.curPc = pcBig(tb.pcLo, tb.pcHi);
-    // The memory slow path reads no guest state; when it raises, the pc is stored and
-    // the region's exit writes the cached registers back (emit-memory.ts).
+    // The memory slow path reads no guest state; when it raises, it has stored the pc and
+    // the region's exit writes the cached registers back (emit-memory.ts). Cpu.PC is
+    // stored only on the way out, so pcConst still holds on the path that goes on.
     this.memFns = {
       slowLoad: env.slowLoad, slowStore: env.slowStore,
-      leaveIfRaised: (extraDepth) => {
-        this.w.hint(false).if_();
-        this.emitPcStore(); // only on the way out: pcConst still holds on the path that goes on
-        this.frame.exit(EXIT_RAISED, this.depth() + extraDepth + 1);
-        this.w.end();
-      },
+      pushPc: () => void this.w.i64Const(this.curPc),
+      leaveIfRaised: (extraDepth) => this.frame.leaveIfRaised(this.depth() + extraDepth),
     };
     this.hasCalls = this.ir.ops.some((op) => op.opc === Opc.call);
     this.cache = this.frame.cache;

@@ -32,7 +32,9 @@
 //
 // Functions: TB 0 .. TB K-1 (budget, synced) -> result, then the lookup
 // (budget, synced, from) -> result, finish (budget, synced, result) -> code,
-// run (entry, budget) -> code. run tail-calls TB `entry`; every way out of
+// run (entry, budget) -> code, and the slow-path load (addr, arg, pc) and
+// store (addr, value, arg, pc) -> raised that the TBs' memory accesses call
+// on a TLB miss (emit-memory.ts). run tail-calls TB `entry`; every way out of
 // the module ends in a tail call of finish, which brings Cpu.INSN_COUNT up to
 // date and stores Cpu.WASM_BUDGET and Cpu.WASM_LAST_TB.
 //
@@ -59,7 +61,8 @@ import { ExitCode, Opc } from '../../ir/ops.js';
 import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { codeTlbIndex, PAGE_BITS, PAGE_MASK_LO, TlbEntry, tlbEntryOffset } from '../../memory/tlb-layout.js';
 import { ChainTarget, CodegenOptions, DEFAULT_CODEGEN_OPTIONS, genTbCode, MappingCheck, RegionFrame, TbSource } from './codegen.js';
-import { EXIT_GOTO_PTR, MAX_MODULE_ENTRIES } from './dispatcher.js';
+import { EXIT_GOTO_PTR, EXIT_RAISED, MAX_MODULE_ENTRIES } from './dispatcher.js';
+import { SLOW_PATH_MMU_SHIFT } from './emit-memory.js';
 import { GlobalCache } from './global-cache.js';
 import { CodeWriter, CodeWriterPool, ExternKind, WasmModuleWriter } from './encoder.js';
 import { Op, ValType } from './opcodes.js';
@@ -107,7 +110,7 @@ export interface BuiltModule {
 export const RUN_EXPORT = 'run';
 export const validExport = (k: number): string => `v${k}`;
 
-const I32 = ValType.I32;
+const I32 = ValType.I32, I64 = ValType.I64;
 
 function usedHelpers(tbs: readonly ModuleTbInput[]): number[] {
   const ids = new Set<number>();
@@ -195,7 +198,7 @@ function writeModule(tbs: readonly ModuleTbInput[], options: CodegenOptions, map
     const builder = new TbFunctionBuilder(tb, k, funcs, options);
     genTbCode(tb, {
       frame: builder.frame,
-      slowLoad, slowStore, gotoPtrLookup,
+      slowLoad: funcs.slowLoad, slowStore: funcs.slowStore, gotoPtrLookup,
       helperFunc: (id: number): number => helperFuncs.get(id)!,
       chainTarget: (lo: number, hi: number): ChainTarget | null => {
         const target = byPc.get(lo, hi, tb.flags);
@@ -210,6 +213,8 @@ function writeModule(tbs: readonly ModuleTbInput[], options: CodegenOptions, map
   if (gotoPtrLookup) funcs.add(funcs.lookupType, [ValType.I64], lookupCode(tbs, funcs, validGlobals, mapping ? checks : null), funcs.lookup);
   funcs.add(funcs.finishType, [], finishCode(), funcs.finish);
   funcs.add(funcs.runType, [], runCode(tbs.length, funcs), funcs.run);
+  funcs.add(funcs.slowLoadType, [I32], slowPathCode(slowLoad, false), funcs.slowLoad);
+  funcs.add(funcs.slowStoreType, [I32], slowPathCode(slowStore, true), funcs.slowStore);
   m.addExport(RUN_EXPORT, ExternKind.Func, funcs.run);
   validGlobals.forEach((g, k) => m.addExport(validExport(k), ExternKind.Global, g));
   return { bytes: m.finish(), helperIds };
@@ -249,10 +254,14 @@ class RegionFunctions {
   readonly lookupType: number;
   readonly finishType: number;
   readonly runType: number;
+  readonly slowLoadType: number;
+  readonly slowStoreType: number;
   private readonly base: number;
   readonly lookup: number;
   readonly finish: number;
   readonly run: number;
+  readonly slowLoad: number;
+  readonly slowStore: number;
 
   constructor(private readonly m: WasmModuleWriter, nTbs: number, hasLookup: boolean) {
     // Two signatures: (a, b) -> result for TBs and run, (a, b, c) -> result for the lookup and finish.
@@ -260,10 +269,14 @@ class RegionFunctions {
     this.lookupType = m.funcType([I32, I32, I32], [I32]);
     this.finishType = this.lookupType;
     this.runType = this.tbType;
+    this.slowLoadType = m.funcType([I64, I32, I64], [I32]);
+    this.slowStoreType = m.funcType([I64, I64, I32, I64], [I32]);
     this.base = m.importedFunctionCount;
     this.lookup = hasLookup ? this.base + nTbs : -1;
     this.finish = this.base + nTbs + (hasLookup ? 1 : 0);
     this.run = this.finish + 1;
+    this.slowLoad = this.run + 1;
+    this.slowStore = this.run + 2;
   }
 
   tb(k: number): number {
@@ -279,9 +292,11 @@ class RegionFunctions {
 
 /**
  * Writes TB k's function, the frame its code is emitted into:
- *   block $leave  load the cached globals  loop $self <TB k> end  end
- *   write the cached globals back; return_call finish(budget, synced, RESULT)
- * Exits set RESULT and branch to $leave. A chained jump to TB k itself is a
+ *   block $leave  load the cached globals
+ *     block $raised  loop $self <TB k> end  end  RESULT = EXIT_RAISED
+ *   end  write the cached globals back; return_call finish(budget, synced, RESULT)
+ * Exits set RESULT and branch to $leave; a memory slow path that raised
+ * branches to $raised (one br_if a site). A chained jump to TB k itself is a
  * branch to $self (its registers stay in locals); to another TB of the module
  * it writes back and tail-calls that TB's function; goto_ptr tail-calls the
  * lookup.
@@ -292,16 +307,18 @@ class TbFunctionBuilder {
   private readonly locals: ValType[] = [I32];
   private readonly cache: GlobalCache | null;
 
-  constructor(tb: ModuleTbInput, k: number, private readonly funcs: RegionFunctions, options: CodegenOptions) {
+  constructor(tb: ModuleTbInput, private readonly k: number, private readonly funcs: RegionFunctions, options: CodegenOptions) {
     const w = this.w;
     const cache = options.cacheGlobals ? new GlobalCache(tb.ir, w, (t) => this.addLocal(t)) : null;
     this.cache = cache;
     w.block(); // $leave
     cache?.loadAll();
+    w.block(); // $raised
     w.loop(); // $self
-    // Blocks around TB k's code at its top level: its self loop, then $leave.
+    // Blocks around TB k's code at its top level: its self loop, $raised, then $leave.
     const toSelf = (depth: number): number => depth;
-    const toLeave = (depth: number): number => depth + 1;
+    const toRaised = (depth: number): number => depth + 1;
+    const toLeave = (depth: number): number => depth + 2;
     const leave = (code: number, depth: number): void => {
       w.i32Const(result(code, k)).localSet(RESULT).br(toLeave(depth));
     };
@@ -324,6 +341,9 @@ class TbFunctionBuilder {
         emitInsnCountSync(w, BUDGET, SYNCED);
       },
       exit: leave,
+      leaveIfRaised(depth: number): void {
+        w.hint(false).brIf(toRaised(depth));
+      },
       chain(target: ChainTarget, slot: number, depth: number): void {
         const code = slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
         w.globalGet(target.validGlobal);
@@ -349,10 +369,12 @@ class TbFunctionBuilder {
     };
   }
 
-  /** After the TB's code: close $self and $leave, whose code writes the cached globals back and finishes. */
+  /** After the TB's code: close $self, $raised (whose code sets RESULT) and $leave, whose code writes the cached globals back and finishes. */
   finish(): { code: CodeWriter; locals: ValType[] } {
     const w = this.w;
     w.end(); // $self
+    w.end(); // $raised: only a raising slow path gets here
+    w.i32Const(result(EXIT_RAISED, this.k)).localSet(RESULT);
     w.end(); // $leave
     this.cache?.writeBack();
     w.localGet(BUDGET).localGet(SYNCED).localGet(RESULT).returnCall(this.funcs.finish);
@@ -400,6 +422,27 @@ function runCode(nTbs: number, funcs: RegionFunctions): CodeWriter {
     w.end();
     w.localGet(RUN_BUDGET).localGet(RUN_BUDGET).returnCall(funcs.tb(k));
   }
+  return w;
+}
+
+/**
+ * The slow-path load (addr, arg, pc) -> raised or store (addr, value, arg,
+ * pc) -> raised: calls the import with the address and value in i32 halves
+ * and the memop and MMU index unpacked from arg (emit-memory.ts:
+ * slowPathArg); if it raised, stores pc into Cpu.PC. Its one local holds the
+ * import's result.
+ */
+function slowPathCode(imported: number, store: boolean): CodeWriter {
+  const w = bodies.take();
+  const ADDR = 0, VALUE = 1, ARG = store ? 2 : 1, PC = ARG + 1, RAISED = PC + 1;
+  const halves = (x: number): void => void w.localGet(x).op(Op.i32_wrap_i64).localGet(x).i64Const(32n).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
+  halves(ADDR);
+  if (store) halves(VALUE);
+  w.localGet(ARG).i32Const((1 << SLOW_PATH_MMU_SHIFT) - 1).op(Op.i32_and);
+  w.localGet(ARG).i32Const(SLOW_PATH_MMU_SHIFT).op(Op.i32_shr_u);
+  w.call(imported).localTee(RAISED);
+  w.hint(false).if_().i32Const(0).localGet(PC).mem(Op.i64_store, 3, CPU_BASE + Cpu.PC).end();
+  w.localGet(RAISED);
   return w;
 }
 

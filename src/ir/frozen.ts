@@ -13,10 +13,11 @@
 // Frozen IRs share 256 KB arenas rather than each having an Int32Array (a
 // backing store allocated, zeroed and tracked per TB, ~76K on the Linux
 // boot). The profile had put freezeIR's 1.7% of the boot on that allocation;
-// with arenas freezeIR is still 1.4%, now in its copying loops, so most of it
-// is reading the IR objects. An arena lives while any TB frozen into it
-// does, so invalidated TBs' words stay until their neighbours go too: the
-// boot's TBs fill 97 arenas (25 MB).
+// with arenas freezeIR is still 1.4%, now in its copying loops: perf (session
+// 11) puts nearly all of it on the kernel zeroing the arenas' fresh pages at
+// their first touch (~6K page faults), not on our code. An arena lives while
+// any TB frozen into it does, so invalidated TBs' words stay until their
+// neighbours go too: the boot's TBs fill 97 arenas (25 MB).
 //
 // Layout, in words (from the FrozenIR's start in its arena):
 //   [nTemps, nOps, nLabels, nGlobals]

@@ -130,7 +130,8 @@ export function slowPathArg(memop: number, mmuIdx: number): number {
 
 /**
  * Compute the TLB entry offset (relative to the table) into scratch i32 and
- * push the hit test: (addr & (page mask | size-1)) == tag.
+ * push the hit test: (addr & (page mask | size-1)) == tag. Returns the
+ * scratch local holding the address.
  */
 function emitTlbHitTest(e: EmitContext, addr: Temp, memop: number, mmuIdx: number, tagField: number): number {
   const w = e.w;
@@ -161,12 +162,12 @@ function emitHostAddress(e: EmitContext, mmuIdx: number): void {
 export function emitGuestLoad(e: EmitContext, fns: GuestMemoryFns, d: Temp, addr: Temp, memop: number, mmuIdx: number): void {
   const w = e.w;
   e.def(d, () => {
-    emitTlbHitTest(e, addr, memop, mmuIdx, TlbEntry.READ_TAG);
+    const a = emitTlbHitTest(e, addr, memop, mmuIdx, TlbEntry.READ_TAG);
     w.hint(true).if_(valType(d.type));
     emitHostAddress(e, mmuIdx);
     emitLoadValue(e, memop, d.type, 0);
     w.else_();
-    w.localGet(e.scratch(ValType.I64, ADDR_I64)).i32Const(slowPathArg(memop, mmuIdx));
+    w.localGet(a).i32Const(slowPathArg(memop, mmuIdx));
     fns.pushPc();
     w.call(fns.slowLoad);
     fns.leaveIfRaised(1);
@@ -177,12 +178,12 @@ export function emitGuestLoad(e: EmitContext, fns: GuestMemoryFns, d: Temp, addr
 
 export function emitGuestStore(e: EmitContext, fns: GuestMemoryFns, v: Temp, addr: Temp, memop: number, mmuIdx: number): void {
   const w = e.w;
-  emitTlbHitTest(e, addr, memop, mmuIdx, TlbEntry.WRITE_TAG);
+  const a = emitTlbHitTest(e, addr, memop, mmuIdx, TlbEntry.WRITE_TAG);
   w.hint(true).if_();
   emitHostAddress(e, mmuIdx);
   emitStoreValue(e, memop, v, 0);
   w.else_();
-  w.localGet(e.scratch(ValType.I64, ADDR_I64));
+  w.localGet(a);
   e.get(v);
   if (v.type === Type.I32) w.op(Op.i64_extend_i32_u);
   w.i32Const(slowPathArg(memop, mmuIdx));

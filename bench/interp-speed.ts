@@ -75,5 +75,5 @@ for (let round = 0; round < ROUNDS; round++) {
   best = Math.min(best, ms);
 }
 const mips = (LOOP_ITERATIONS * ICOUNT) / (best * 1000);
-const encodedOps = (tb.interpCode as Int32Array).length;
+const encodedOps = tb.interpWords;
 console.log(`interp: ${ICOUNT} guest insns per TB, ${encodedOps} code words; best of ${ROUNDS}: ${best.toFixed(1)} ms for ${LOOP_ITERATIONS * ICOUNT} insns = ${mips.toFixed(1)} guest MIPS`);

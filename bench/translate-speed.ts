@@ -40,6 +40,7 @@ import { IRBuilder } from '../src/ir/builder.js';
 import { IRFunction } from '../src/ir/ir.js';
 import { optimize } from '../src/ir/optimize.js';
 import { printIR } from '../src/ir/print.js';
+import { CodeArena } from '../src/backend/interp/code-arena.js';
 import { ConstPool } from '../src/backend/interp/const-pool.js';
 import { encodeForInterp } from '../src/backend/interp/encode.js';
 import { buildModule, CodeMapping, ModuleTbInput } from '../src/backend/wasm/module-builder.js';
@@ -104,6 +105,8 @@ if (elfPath) {
   flags = Number(option('--flags', String(S_MODE | (S_MODE << TbFlag.DATA_IDX_SHIFT) | TbFlag.FS_OFF)));
 }
 const pool = new ConstPool(mem);
+/** Each TB is encoded at the arena's start, so its code (and the digest) does not depend on the TBs before it. */
+const arena = new CodeArena();
 const fetcher = new ImageFetcher();
 /** System mode's mapping checks: the code MMU index is the TB flags' privilege field, as in the boot. */
 const mapping: CodeMapping | undefined = elfPath ? undefined : { codeMmuIdx: (f) => target.codeMmuIdx(f) };
@@ -171,7 +174,8 @@ function runPass(): PassResult {
     const t3 = performance.now();
     if (measureAlloc) { addAlloc(1, h); h = heapUsed(); }
     const t4 = performance.now();
-    const code = encodeForInterp(fn, pool, target.helpers);
+    arena.reset();
+    const entry = encodeForInterp(fn, arena, pool, target.helpers);
     if (pool.full) pool.reset();
     const t5 = performance.now();
     if (measureAlloc) addAlloc(2, h);
@@ -181,7 +185,7 @@ function runPass(): PassResult {
     if (wantIrDigest) irHash!.update(printIR(fn));
     r.tbs++;
     r.insns += res.icount;
-    if (hash) hash.update(new Uint8Array(code.buffer, code.byteOffset, code.byteLength));
+    if (hash) hash.update(new Uint8Array(arena.words.buffer, entry * 4, (arena.used - entry) * 4));
     if (wasmBatch > 0) {
       const t6 = performance.now();
       // The host page only has to differ between pages: the page number stands in for it.

@@ -45,8 +45,8 @@ export interface SliceBudget {
 }
 
 export interface ColdTierControls {
-  /** Set when the tier's constant pool is nearly exhausted: the loop flushes the TB cache. */
-  readonly constPoolFull?: boolean;
+  /** Set when the tier's constant pool or code space is nearly exhausted: the loop flushes the TB cache. */
+  readonly codeSpaceFull?: boolean;
   /**
    * Present (null) on a tier that can follow goto_ptr itself: the loop sets
    * it to itself when indirect chaining is on (ExecLoopOptions.indirectChaining).
@@ -245,7 +245,7 @@ export class ExecLoop implements IndirectJumpLookup {
     }
     const tb = new TranslationBlock(pcLo | 0, pcHi | 0, flags, result.icount, result.size, fetcher.hostPages.slice(), fn);
     this.cold.prepare(tb);
-    if (this.cold.constPoolFull) {
+    if (this.cold.codeSpaceFull) {
       // The pool has room for this TB but maybe not the next: start over with an empty one.
       this.cache.flush();
       this.cold.prepare(tb);

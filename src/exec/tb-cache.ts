@@ -62,7 +62,7 @@ export function estimateTbBytes(tb: TranslationBlock): number {
   let bytes = TB_OVERHEAD_BYTES;
   if (tb.ir) bytes += tb.ir.ops.length * IR_OP_BYTES + tb.ir.temps.length * IR_TEMP_BYTES;
   bytes += tb.frozenIrBytes;
-  bytes += encodedBytes(tb.interpCode) + encodedBytes(tb.wasmCode);
+  bytes += tb.interpWords * 4 + encodedBytes(tb.wasmCode);
   return bytes;
 }
 

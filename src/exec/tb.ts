@@ -34,8 +34,12 @@ export class TranslationBlock {
   cachedBytes = 0;
   /** The next TB in this one's TB cache hash bucket (tb-cache.ts). */
   hashNext: TranslationBlock | null = null;
-  /** The interpreter's compact code for this TB (set by the interpreter tier). */
-  interpCode: unknown = null;
+  /**
+   * Where the interpreter's code for this TB starts in its code arena, -1
+   * until the interpreter prepared it (interp/code-arena.ts), and its length in words.
+   */
+  interpEntry = -1;
+  interpWords = 0;
   /** The Wasm tier's entry for this TB once compiled (set by the Wasm tier). */
   wasmCode: unknown = null;
   /**

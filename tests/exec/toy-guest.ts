@@ -99,13 +99,14 @@ export class BigIntTier implements Tier {
   lastTb: TranslationBlock | null = null;
   prepared = 0;
   flushes = 0;
+  /** This tier's "code" for each TB is the IR itself: the loop freezes tb.ir after prepare (src/ir/frozen.ts). */
+  private readonly code = new WeakMap<TranslationBlock, IRFunction>();
 
   constructor(private readonly mem: LinearMemory, private readonly slowPath: MemorySlowPath) {}
 
   prepare(tb: TranslationBlock): void {
     this.prepared++;
-    // This tier's "code" is the IR itself: the loop freezes tb.ir after prepare (src/ir/frozen.ts).
-    tb.interpCode = tb.irForCompile();
+    this.code.set(tb, tb.irForCompile()!);
   }
 
   flush(): void {
@@ -119,7 +120,7 @@ export class BigIntTier implements Tier {
       this.lastTb = cur;
       cur.execCount++;
       this.budget -= cur.icount;
-      const r = this.runOne(cur.interpCode as IRFunction);
+      const r = this.runOne(this.code.get(cur)!);
       if (r.kind === 'exit') return r.code;
       const next = cur.jumpTarget(r.slot);
       const m = this.mem.i32;

@@ -1,5 +1,6 @@
-// Encoding a TB's IR into the interpreter's compact form: one Int32Array of
-// [opcode, operand words...] records (opcodes in iop.ts).
+// Encoding a TB's IR into the interpreter's compact form: [opcode, operand
+// words...] records (opcodes in iop.ts), appended to the interpreter's code
+// arena (code-arena.ts).
 //
 // Operands are word indices into the linear memory's Int32Array: a global at
 // (CPU_BASE + offset) / 4, a TB-local temp at its 8-byte slot in the frame
@@ -7,7 +8,7 @@
 // words, low first. insn_start and mb produce no code: the pc of the current
 // guest instruction is copied into the ops that need it (guest memory access
 // and raising helpers), so marking instructions costs nothing at run time.
-// Labels become absolute indices into the code array.
+// Labels become absolute indices into the arena.
 //
 // Superoperators (iop.ts) replace the commonest op sequences. Dynamic IOp
 // counts (dispatches per guest instruction) before they existed:
@@ -27,10 +28,13 @@ import { HelperFlag, HelperTable } from '../../exec/helpers.js';
 import { Cpu, CPU_BASE, FRAME_BASE, FRAME_SIZE, TLB_BASE } from '../../memory/layout.js';
 import { MemOp } from '../../memory/memop.js';
 import { TLB_TABLE_SIZE, TLB_MMU_COUNT } from '../../memory/tlb-layout.js';
+import { CodeArena } from './code-arena.js';
 import { ConstPool } from './const-pool.js';
 import { IOp } from './iop.js';
 
 const FRAME_SLOTS = FRAME_SIZE / 8;
+/** Words of arena room asked for at a time: more than most TBs' code. */
+const ROOM_STEP = 1024;
 const PC_WORD = (CPU_BASE + Cpu.PC) >>> 2;
 
 /** Little-endian fast forms carry an inline address offset; the generic ones do not. */
@@ -74,16 +78,6 @@ let labelBuf: Int32Array = new Int32Array(256);
 let refsBuf: Int32Array = new Int32Array(256);
 let branchBuf: Int32Array = new Int32Array(512);
 
-/**
- * Encoded code is written straight into a shared arena and handed out as a
- * view of it: one ArrayBuffer per TB (what slice() or Int32Array.from make)
- * costs about a microsecond and external-memory GC pressure, a view a fifth
- * of that. An arena lives as long as any TB encoded into it.
- */
-const ARENA_WORDS = 16384;
-let arena: Int32Array = new Int32Array(ARENA_WORDS);
-let arenaUsed = 0;
-
 function grown(buf: Int32Array, need: number): Int32Array {
   if (need <= buf.length) return buf;
   let size = buf.length * 2;
@@ -94,9 +88,9 @@ function grown(buf: Int32Array, need: number): Int32Array {
 }
 
 class Encoder {
-  /** The arena being written, from word `base` on; `len` words so far. */
+  /** The arena's words, written from word `base` on; `len` words so far. */
   private code: Int32Array;
-  private base: number;
+  private readonly base: number;
   private len = 0;
   /** TB-local temp -> frame slot, constant -> its pool word; -1 before the first use. */
   private readonly localSlot: Int32Array;
@@ -117,11 +111,12 @@ class Encoder {
   private storedLo = 0;
   private storedHi = 0;
 
-  constructor(private readonly fn: IRFunction, private readonly pool: ConstPool, private readonly helpers: HelperTable) {
+  constructor(private readonly fn: IRFunction, private readonly arena: CodeArena, private readonly pool: ConstPool,
+    private readonly helpers: HelperTable) {
     const n = fn.temps.length + 1, nLabels = fn.nLabels + 1;
     this.temps = fn.temps;
-    this.code = arena;
-    this.base = arenaUsed;
+    this.base = arena.used;
+    this.code = arena.room(ROOM_STEP);
     this.useCount = tempBuf = grown(tempBuf, n);
     this.localSlot = slotBuf = grown(slotBuf, n);
     this.labelIp = labelBuf = grown(labelBuf, nLabels);
@@ -146,16 +141,8 @@ class Encoder {
 
   /** Append one word. */
   private put(v: number): void {
-    if (this.base + this.len === this.code.length) this.newArena();
+    if (this.base + this.len === this.code.length) this.code = this.arena.room(this.len + ROOM_STEP);
     this.code[this.base + this.len++] = v;
-  }
-
-  /** The arena is full: continue in a fresh one, moving what this TB has so far. */
-  private newArena(): void {
-    const fresh = new Int32Array(Math.max(ARENA_WORDS, this.len * 4));
-    fresh.set(this.code.subarray(this.base, this.base + this.len));
-    this.code = arena = fresh;
-    this.base = 0;
   }
 
   private put3(a: number, b: number, c: number): void {
@@ -220,18 +207,19 @@ class Encoder {
     this.put(-1);
   }
 
-  encode(): Int32Array {
+  /** Encode the TB; returns the index of its first word in the arena. */
+  encode(): number {
     const ops = this.fn.ops;
     for (let i = 0; i < ops.length;) i += this.fuse(ops, i) || (this.encodeOp(ops[i]!), 1);
     for (let k = 0; k < this.nBranches; k++) {
       const at = this.branches[k * 2]!, label = this.branches[k * 2 + 1]!;
       const ip = label < this.fn.nLabels ? this.labelIp[label]! : -1;
       if (ip < 0) throw new Error(`branch to label $L${label}, which is never set`);
-      this.code[this.base + at] = ip;
+      this.code[this.base + at] = this.base + ip;
     }
     // Only now is the space taken: a TB that threw left the arena as it was.
-    arenaUsed = this.base + this.len;
-    return new Int32Array(this.code.buffer, this.base * 4, this.len);
+    this.arena.used = this.base + this.len;
+    return this.base;
   }
 
   /** Encode a superoperator starting at ops[i]; returns the IR ops it covers, 0 if none applies. */
@@ -379,7 +367,10 @@ class Encoder {
   }
 }
 
-/** Encode fn for the interpreter; constants go into pool. */
-export function encodeForInterp(fn: IRFunction, pool: ConstPool, helpers: HelperTable): Int32Array {
-  return new Encoder(fn, pool, helpers).encode();
+/**
+ * Encode fn for the interpreter at the end of arena (constants go into pool);
+ * returns the index of its first word. Its length is arena.used minus that.
+ */
+export function encodeForInterp(fn: IRFunction, arena: CodeArena, pool: ConstPool, helpers: HelperTable): number {
+  return new Encoder(fn, arena, pool, helpers).encode();
 }

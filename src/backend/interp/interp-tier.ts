@@ -24,7 +24,7 @@
 //     has counted its whole icount; the loop may correct that if it cares);
 //   - the TB passed to execute always runs, whatever the budget;
 //   - goto_tb follows tb.jump0 / jump1 without returning when the target is
-//     valid, prepared for this tier (interpCode set) and not compiled to Wasm
+//     valid, prepared for this tier (interpEntry set) and not compiled to Wasm
 //     (wasmCode null: the loop should run that one in Wasm), Cpu.EXIT_REQUEST
 //     is 0 and budget is still above 0; otherwise it returns
 //     ExitCode.Chain0/Chain1, so an exhausted budget ends the slice at a TB
@@ -56,6 +56,7 @@ import {
   mulhs32, mulhu32, popcount32, shift64, ShiftKind,
 } from './arith64.js';
 import { cond32, cond64 } from './cond.js';
+import { CodeArena } from './code-arena.js';
 import { ConstPool } from './const-pool.js';
 import { encodeForInterp } from './encode.js';
 import { guestLoadGeneric, guestStoreGeneric, hostLoad, hostStore } from './memory-ops.js';
@@ -86,14 +87,20 @@ export class InterpTier implements Tier {
   /** Executions at which the loop's tier policy wants to see a TB, once (Infinity: never). */
   hotThreshold = Infinity;
   private readonly pool: ConstPool;
+  private readonly arena = new CodeArena();
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable, private readonly slowPath: MemorySlowPath) {
     this.pool = new ConstPool(mem);
   }
 
-  /** True when the constant pool is nearly exhausted: the loop should flush the TB cache soon. */
-  get constPoolFull(): boolean {
-    return this.pool.full;
+  /** True when the constant pool or the code arena is nearly exhausted: the loop should flush the TB cache soon. */
+  get codeSpaceFull(): boolean {
+    return this.pool.full || this.arena.full;
+  }
+
+  /** Code-arena words in use (for statistics and tests). */
+  get codeWordsUsed(): number {
+    return this.arena.used;
   }
 
   /** Constant-pool slots in use (for statistics and tests). */
@@ -104,11 +111,14 @@ export class InterpTier implements Tier {
   prepare(tb: TranslationBlock): void {
     const ir = tb.irForCompile();
     if (ir === null) throw new Error('interp: TB has no IR');
-    tb.interpCode = encodeForInterp(ir, this.pool, this.helpers);
+    const entry = encodeForInterp(ir, this.arena, this.pool, this.helpers);
+    tb.interpWords = this.arena.used - entry;
+    tb.interpEntry = entry;
   }
 
   flush(): void {
     this.pool.reset();
+    this.arena.reset();
     this.lastTb = null;
   }
 
@@ -246,13 +256,14 @@ export class InterpTier implements Tier {
 
   execute(tb: TranslationBlock): number {
     let cur = tb;
-    if (cur.interpCode === null) this.prepare(cur);
-    let code = cur.interpCode as Int32Array;
+    if (cur.interpEntry < 0) this.prepare(cur);
+    // After prepare, which may grow the arena; nothing encodes while a TB runs (code-arena.ts).
+    const code = this.arena.words;
     const mem = this.mem;
     // Views are re-read after anything that may grow the memory (helpers, slow paths).
     let m = mem.i32, u8 = mem.u8, i8 = mem.i8, u16 = mem.u16, i16 = mem.i16;
     this.enter(cur, m);
-    let ip = 0;
+    let ip = cur.interpEntry;
     for (;;) {
       /** Where a TB-ending superoperator left its [slot, pcLo, pcHi] exit. */
       let exit: number;
@@ -439,11 +450,11 @@ export class InterpTier implements Tier {
         case IOp.goto_ptr: exit = -1; break chain;
         case IOp.goto_tb: {
           const slot = code[ip + 1]!, next = slot === 0 ? cur.jump0 : cur.jump1;
-          if (next === null || !next.valid || next.interpCode === null || next.wasmCode !== null ||
+          if (next === null || !next.valid || next.interpEntry < 0 || next.wasmCode !== null ||
               next.execCount === this.hotThreshold || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
             return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
           }
-          cur = next; code = next.interpCode as Int32Array; ip = 0;
+          cur = next; ip = next.interpEntry;
           this.enter(cur, m);
           break;
         }
@@ -473,7 +484,7 @@ export class InterpTier implements Tier {
             && this.indirectJumps !== null) {
           next = this.indirectJumps.lookupIndirect(pcLo, pcHi, m[TB_FLAGS_W]!);
         }
-        if (next === null || !next.valid || next.interpCode === null || next.wasmCode !== null ||
+        if (next === null || !next.valid || next.interpEntry < 0 || next.wasmCode !== null ||
             next.execCount === this.hotThreshold || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
           return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
         }
@@ -481,9 +492,9 @@ export class InterpTier implements Tier {
         const lookup = this.indirectJumps;
         if (lookup === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return ExitCode.Next;
         next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
-        if (next === null || next.interpCode === null || next.wasmCode !== null || next.execCount === this.hotThreshold) return ExitCode.Next;
+        if (next === null || next.interpEntry < 0 || next.wasmCode !== null || next.execCount === this.hotThreshold) return ExitCode.Next;
       }
-      cur = next; code = next.interpCode as Int32Array; ip = 0;
+      cur = next; ip = next.interpEntry;
       this.lastTb = cur;
       cur.execCount++;
       this.budget -= cur.icount;

@@ -47,6 +47,8 @@ export interface SliceBudget {
 export interface ColdTierControls {
   /** Set when the tier's constant pool or code space is nearly exhausted: the loop flushes the TB cache. */
   readonly codeSpaceFull?: boolean;
+  /** tb was invalidated: the tier may drop what it holds for it before the next flush. */
+  release?(tb: TranslationBlock): void;
   /**
    * Present (null) on a tier that can follow goto_ptr itself: the loop sets
    * it to itself when indirect chaining is on (ExecLoopOptions.indirectChaining).
@@ -136,7 +138,10 @@ export class ExecLoop implements IndirectJumpLookup {
     this.maxInsns = options.maxInsnsPerTb ?? DEFAULT_MAX_INSNS_PER_TB;
     const limit = (options.tbSizeMiB ?? DEFAULT_TB_SIZE_MIB) * 1024 * 1024;
     this.cache = new TbCache(this.mmu, limit, {
-      onInvalidate: (tb) => this.policy.onInvalidate(tb),
+      onInvalidate: (tb) => {
+        this.policy.onInvalidate(tb);
+        this.cold.release?.(tb);
+      },
       onFlush: () => {
         this.cold.flush();
         this.policy.onFlush();

@@ -15,11 +15,30 @@ export interface CodePlace {
   readonly hostPage: number;
 }
 
+/** An Int32Array that may be replaced by a bigger one as it grows (the interpreter's code arena). */
+export interface WordStore {
+  readonly words: Int32Array;
+}
+
+/**
+ * The two words of a TB's cold-tier slot (TranslationBlock.bindColdSlot),
+ * from the slot's index on: its execution count, and 1 while the TB may run
+ * in the cold tier (valid, not compiled to Wasm), else 0.
+ */
+export const enum ColdSlot { COUNT = 0, RUNNABLE = 1 }
+
 export class TranslationBlock {
-  /** Executions so far; the Wasm tier promotes a TB when this reaches its threshold. */
-  execCount = 0;
-  /** False once invalidated: chained jumps to it must not be taken. */
-  valid = true;
+  /**
+   * Where the execution count and the runnable flag live once the cold tier
+   * has bound a slot (bindColdSlot): beside the TB's code in the
+   * interpreter's arena, so a chained jump there touches no TB object.
+   * execCount, valid and wasmCode are accessors that keep the slot current.
+   */
+  private coldStore: WordStore | null = null;
+  private coldIndex = 0;
+  private ownCount = 0;
+  private isValid = true;
+  private wasm: unknown = null;
   /**
    * Direct-chaining targets of goto_tb slots 0 and 1 (null until linked).
    * Fields rather than an array: the interpreter follows one at every chained
@@ -40,8 +59,6 @@ export class TranslationBlock {
    */
   interpEntry = -1;
   interpWords = 0;
-  /** The Wasm tier's entry for this TB once compiled (set by the Wasm tier). */
-  wasmCode: unknown = null;
   /**
    * TBs the loop entered right after this one other than through a link
    * (goto_ptr targets: calls, returns), a few at most: the tier policy grows
@@ -67,6 +84,56 @@ export class TranslationBlock {
     /** The optimized IR while the tiers prepare the TB; null once frozen (freezeIr). */
     public ir: IRFunction | null,
   ) {}
+
+  /** Executions so far (counted by the cold tier); the Wasm tier promotes a TB when this reaches its threshold. */
+  get execCount(): number {
+    return this.coldStore === null ? this.ownCount : this.coldStore.words[this.coldIndex + ColdSlot.COUNT]!;
+  }
+
+  set execCount(n: number) {
+    if (this.coldStore === null) this.ownCount = n;
+    else this.coldStore.words[this.coldIndex + ColdSlot.COUNT] = n;
+  }
+
+  /** False once invalidated: chained jumps to it must not be taken. */
+  get valid(): boolean {
+    return this.isValid;
+  }
+
+  set valid(v: boolean) {
+    this.isValid = v;
+    this.updateRunnable();
+  }
+
+  /** The Wasm tier's entry for this TB once compiled (set by the Wasm tier). */
+  get wasmCode(): unknown {
+    return this.wasm;
+  }
+
+  set wasmCode(code: unknown) {
+    this.wasm = code;
+    this.updateRunnable();
+  }
+
+  /** Keep the execution count and the runnable flag in store.words[index..index+1] from now on (ColdSlot). */
+  bindColdSlot(store: WordStore, index: number): void {
+    const n = this.execCount;
+    this.coldStore = store;
+    this.coldIndex = index;
+    store.words[index + ColdSlot.COUNT] = n;
+    this.updateRunnable();
+  }
+
+  /** Take the count back into the TB (the slot's space is about to be reused or dropped). */
+  unbindColdSlot(): void {
+    if (this.coldStore === null) return;
+    this.ownCount = this.execCount;
+    this.coldStore = null;
+  }
+
+  private updateRunnable(): void {
+    if (this.coldStore !== null) this.coldStore.words[this.coldIndex + ColdSlot.RUNNABLE] = this.isValid && this.wasm === null ? 1 : 0;
+  }
 
   /** The TB slot `slot` jumps to, if linked. */
   jumpTarget(slot: number): TranslationBlock | null {

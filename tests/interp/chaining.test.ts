@@ -17,6 +17,7 @@ import { Cpu, CPU_BASE, CPU_TARGET_BASE, GUEST_BASE } from '../../src/memory/lay
 import { LinearMemory } from '../../src/memory/linear-memory.js';
 import { MemOp } from '../../src/memory/memop.js';
 import { tlbEntryOffset, TlbEntry } from '../../src/memory/tlb-layout.js';
+import { HEADER_WORDS } from '../../src/backend/interp/code-arena.js';
 import { InterpTier } from '../../src/backend/interp/interp-tier.js';
 import { invalidateAllTlbs, recordingSlowPath } from './fakes.js';
 
@@ -154,7 +155,7 @@ test('flush empties the constant pool', () => {
   assert.equal(tier.constPoolSlotsUsed, 0);
   // Re-encoding after a flush works from an empty pool (the old code is dropped with the TB cache).
   tier.prepare(a);
-  assert.equal(a.interpEntry, 0, 'the arena starts over too');
+  assert.equal(a.interpEntry, HEADER_WORDS, 'the arena starts over too: A is first again, after its header');
   assert.equal(tier.codeWordsUsed, a.interpWords);
   assert.equal(tier.constPoolSlotsUsed, 0, 'A needs no pool slot (its +1 and its exit pc 0x2000 are inline immediates)');
 });
@@ -212,4 +213,30 @@ test('goto_ptr continues in the TB the indirect-jump lookup offers, and returns 
   tier.budget = 1;
   assert.equal(tier.execute(ret), ExitCode.Next);
   assert.deepEqual(asked, []);
+});
+
+test('a remembered link to a TB that was invalidated gives way to the new link', () => {
+  const { mem, tier, a, b } = setup();
+  tier.budget = 2; // A runs, follows its link to B once (remembering it), B's budget check stops there
+  setReg(mem, R1, 5n);
+  assert.equal(tier.execute(a), ExitCode.Chain0);
+  assert.equal(tier.lastTb, a, 'budget exhausted after A: the link is remembered, not taken');
+  // B is invalidated and replaced by B2 at the same pc: A's TB link now names B2.
+  b.valid = false;
+  b.unchain();
+  tier.release(b);
+  const helpers = new HelperTable();
+  const fn = new IRFunction(GLOBALS, helpers);
+  const bld = new IRBuilder(fn);
+  bld.insnStart(0x2000n); bld.addi(fn.temp(R2), fn.temp(R2), 0x10);
+  bld.exitTb(ExitCode.Next);
+  const b2 = new TranslationBlock(0x2000, 0, 0, 1, 4, [], fn);
+  tier.prepare(b2);
+  a.chainTo(0, b2);
+  setReg(mem, R2, 0n);
+  tier.budget = Number.MAX_SAFE_INTEGER;
+  assert.equal(tier.execute(a), ExitCode.Next);
+  assert.equal(tier.lastTb, b2);
+  assert.equal(reg(mem, R2), 0x10n, 'B2 ran, not the stale B');
+  assert.equal(b.interpEntry, -1, 'a released TB has no code here any more');
 });

@@ -12,7 +12,7 @@ import { HelperTable } from '../../src/exec/helpers.js';
 import { TranslationBlock } from '../../src/exec/tb.js';
 import { Cpu, CPU_BASE, CPU_TARGET_BASE } from '../../src/memory/layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
-import { CodeArena } from '../../src/backend/interp/code-arena.js';
+import { CodeArena, HEADER_WORDS } from '../../src/backend/interp/code-arena.js';
 import { InterpTier } from '../../src/backend/interp/interp-tier.js';
 import { invalidateAllTlbs, recordingSlowPath } from './fakes.js';
 
@@ -70,7 +70,7 @@ test('TBs encoded before a growth chain to TBs encoded after it', () => {
   // Enough TBs that the arena (65536 words at first) has to grow at least once.
   while (tier.codeWordsUsed < 3 * 65536) tbs.push(build(tbs.length + 1, false));
   const last = build(tbs.length + 1, true);
-  assert.ok(wordsBefore < 100 && first.interpEntry === 0);
+  assert.ok(wordsBefore < 100 && first.interpEntry === HEADER_WORDS);
   first.chainTo(0, tbs[0]!);
   tbs[0]!.chainTo(0, tbs[tbs.length - 1]!);
   tbs[tbs.length - 1]!.chainTo(0, last);

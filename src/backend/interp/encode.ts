@@ -1,6 +1,6 @@
 // Encoding a TB's IR into the interpreter's compact form: [opcode, operand
 // words...] records (opcodes in iop.ts), appended to the interpreter's code
-// arena (code-arena.ts).
+// arena (code-arena.ts) after the TB's header.
 //
 // Operands are word indices into the linear memory's Int32Array: a global at
 // (CPU_BASE + offset) / 4, a TB-local temp at its 8-byte slot in the frame
@@ -28,7 +28,7 @@ import { HelperFlag, HelperTable } from '../../exec/helpers.js';
 import { Cpu, CPU_BASE, FRAME_BASE, FRAME_SIZE, TLB_BASE } from '../../memory/layout.js';
 import { MemOp } from '../../memory/memop.js';
 import { TLB_TABLE_SIZE, TLB_MMU_COUNT } from '../../memory/tlb-layout.js';
-import { CodeArena } from './code-arena.js';
+import { CodeArena, HEADER_WORDS } from './code-arena.js';
 import { ConstPool } from './const-pool.js';
 import { IOp } from './iop.js';
 
@@ -207,9 +207,10 @@ class Encoder {
     this.put(-1);
   }
 
-  /** Encode the TB; returns the index of its first word in the arena. */
+  /** Encode the TB after room for its header (code-arena.ts); returns its entry, the index of its first op. */
   encode(): number {
     const ops = this.fn.ops;
+    for (let i = 0; i < HEADER_WORDS; i++) this.put(0);
     for (let i = 0; i < ops.length;) i += this.fuse(ops, i) || (this.encodeOp(ops[i]!), 1);
     for (let k = 0; k < this.nBranches; k++) {
       const at = this.branches[k * 2]!, label = this.branches[k * 2 + 1]!;
@@ -219,7 +220,7 @@ class Encoder {
     }
     // Only now is the space taken: a TB that threw left the arena as it was.
     this.arena.used = this.base + this.len;
-    return this.base;
+    return this.base + HEADER_WORDS;
   }
 
   /** Encode a superoperator starting at ops[i]; returns the IR ops it covers, 0 if none applies. */
@@ -368,8 +369,9 @@ class Encoder {
 }
 
 /**
- * Encode fn for the interpreter at the end of arena (constants go into pool);
- * returns the index of its first word. Its length is arena.used minus that.
+ * Encode fn for the interpreter at the end of arena (constants go into pool)
+ * after HEADER_WORDS words for the caller to fill; returns the entry, the
+ * index of the first op.
  */
 export function encodeForInterp(fn: IRFunction, arena: CodeArena, pool: ConstPool, helpers: HelperTable): number {
   return new Encoder(fn, arena, pool, helpers).encode();

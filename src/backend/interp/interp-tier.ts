@@ -56,7 +56,7 @@ import {
   mulhs32, mulhu32, popcount32, shift64, ShiftKind,
 } from './arith64.js';
 import { cond32, cond64 } from './cond.js';
-import { CodeArena } from './code-arena.js';
+import { CodeArena, HEADER_WORDS, TbHeader } from './code-arena.js';
 import { ConstPool } from './const-pool.js';
 import { encodeForInterp } from './encode.js';
 import { guestLoadGeneric, guestStoreGeneric, hostLoad, hostStore } from './memory-ops.js';
@@ -79,7 +79,6 @@ export class InterpTier implements Tier {
   readonly name = 'interp';
   /** Guest instructions left in this time slice; the loop sets it before execute. */
   budget = Number.MAX_SAFE_INTEGER;
-  lastTb: TranslationBlock | null = null;
   /** Set by the exec loop when goto_ptr may continue here (ExecLoopOptions.indirectChaining). */
   indirectJumps: IndirectJumpLookup | null = null;
   /** Set by the exec loop when it never links TBs across pages: unlinked cross-page jumps use indirectJumps too. */
@@ -88,6 +87,10 @@ export class InterpTier implements Tier {
   hotThreshold = Infinity;
   private readonly pool: ConstPool;
   private readonly arena = new CodeArena();
+  /** The TBs with code in the arena, by their header's TB_ID (null once released). */
+  private tbs: (TranslationBlock | null)[] = [];
+  /** Entry of the TB entered last (-1: none): lastTb, without a TB object store at every jump. */
+  private lastEntry = -1;
 
   constructor(private readonly mem: LinearMemory, private readonly helpers: HelperTable, private readonly slowPath: MemorySlowPath) {
     this.pool = new ConstPool(mem);
@@ -108,27 +111,76 @@ export class InterpTier implements Tier {
     return this.pool.slotsUsed;
   }
 
+  /** The TB whose exit produced execute's last return value (null after a flush, or if it was released since). */
+  get lastTb(): TranslationBlock | null {
+    return this.lastEntry < 0 ? null : this.tbs[this.arena.words[this.lastEntry + TbHeader.TB_ID]!] ?? null;
+  }
+
   prepare(tb: TranslationBlock): void {
     const ir = tb.irForCompile();
     if (ir === null) throw new Error('interp: TB has no IR');
-    const entry = encodeForInterp(ir, this.arena, this.pool, this.helpers);
-    tb.interpWords = this.arena.used - entry;
+    this.release(tb); // prepared before: that code is dropped
+    const arena = this.arena;
+    const entry = encodeForInterp(ir, arena, this.pool, this.helpers);
+    const words = arena.words;
+    words[entry + TbHeader.TB_ID] = this.tbs.length;
+    words[entry + TbHeader.ICOUNT] = tb.icount;
+    words[entry + TbHeader.LINK0] = -1;
+    words[entry + TbHeader.LINK1] = -1;
+    this.tbs.push(tb);
+    tb.bindColdSlot(arena, entry + TbHeader.COUNT);
+    tb.interpWords = arena.used - entry + HEADER_WORDS;
     tb.interpEntry = entry;
   }
 
-  flush(): void {
-    this.pool.reset();
-    this.arena.reset();
-    this.lastTb = null;
+  /**
+   * Forget tb's code here (it was invalidated; the exec loop tells): the TB
+   * object is not kept alive by this tier until the next flush, and it can
+   * never run here again without a new prepare.
+   */
+  release(tb: TranslationBlock): void {
+    const entry = tb.interpEntry;
+    if (entry < 0) return;
+    tb.unbindColdSlot();
+    tb.interpEntry = -1;
+    const id = this.arena.words[entry + TbHeader.TB_ID]!;
+    if (this.tbs[id] === tb) this.tbs[id] = null;
   }
 
-  private enter(tb: TranslationBlock, m: Int32Array): void {
-    this.lastTb = tb;
-    tb.execCount++;
-    this.budget -= tb.icount;
-    const lo = m[INSN_COUNT_W]!, sum = (lo + tb.icount) | 0;
-    if ((sum >>> 0) < (lo >>> 0)) m[INSN_COUNT_W + 1] = (m[INSN_COUNT_W + 1]! + 1) | 0;
-    m[INSN_COUNT_W] = sum;
+  flush(): void {
+    for (const tb of this.tbs) {
+      if (tb === null) continue;
+      tb.unbindColdSlot();
+      tb.interpEntry = -1;
+    }
+    this.tbs = [];
+    this.pool.reset();
+    this.arena.reset();
+    this.lastEntry = -1;
+  }
+
+  /**
+   * Where goto_tb slot `slot` of the TB at `entry` continues here, or -1 (the
+   * loop takes over): the TB cache's link or, for an unlinked jump to another
+   * page when the loop never links across pages, the jump cache. A link is
+   * remembered in the header for execute's next pass; a cross-page lookup is
+   * not, as page tables change under it.
+   */
+  private chainSlow(code: Int32Array, entry: number, slot: number, pcLo: number, pcHi: number): number {
+    const cur = this.tbs[code[entry + TbHeader.TB_ID]!] ?? null;
+    if (cur === null) return -1;
+    let next = slot === 0 ? cur.jump0 : cur.jump1;
+    if (next !== null) {
+      if (next.interpEntry < 0) return -1;
+      code[entry + TbHeader.LINK0 + slot] = next.interpEntry;
+    } else if (this.crossPageLookups && this.indirectJumps !== null && ((((pcLo ^ cur.pcLo) & PAGE_MASK_LO) !== 0 || pcHi !== cur.pcHi))) {
+      next = this.indirectJumps.lookupIndirect(pcLo, pcHi, this.mem.i32[TB_FLAGS_W]!);
+      if (next === null || next.interpEntry < 0) return -1;
+    } else {
+      return -1;
+    }
+    const to = next.interpEntry;
+    return code[to + TbHeader.RUNNABLE] === 0 || code[to + TbHeader.COUNT] === this.hotThreshold ? -1 : to;
   }
 
   /** The ops left out of execute's switch: runs the op at ip, returns the next ip. */
@@ -255,19 +307,27 @@ export class InterpTier implements Tier {
   }
 
   execute(tb: TranslationBlock): number {
-    let cur = tb;
-    if (cur.interpEntry < 0) this.prepare(cur);
+    if (tb.interpEntry < 0) this.prepare(tb);
     // After prepare, which may grow the arena; nothing encodes while a TB runs (code-arena.ts).
     const code = this.arena.words;
     const mem = this.mem;
     // Views are re-read after anything that may grow the memory (helpers, slow paths).
     let m = mem.i32, u8 = mem.u8, i8 = mem.i8, u16 = mem.u16, i16 = mem.i16;
-    this.enter(cur, m);
-    let ip = cur.interpEntry;
+    /** The running TB's entry: its header is at code[entry + TbHeader.*]. */
+    let entry = tb.interpEntry;
+    let ip = entry;
     for (;;) {
-      /** Where a TB-ending superoperator left its [slot, pcLo, pcHi] exit. */
-      let exit: number;
-      chain: {
+      // Enter the TB at `entry` (the first one, or one chained to below).
+      this.lastEntry = entry;
+      code[entry + TbHeader.COUNT]++;
+      const icount = code[entry + TbHeader.ICOUNT]!;
+      this.budget -= icount;
+      const lo = m[INSN_COUNT_W]!, sum = (lo + icount) | 0;
+      if ((sum >>> 0) < (lo >>> 0)) m[INSN_COUNT_W + 1] = (m[INSN_COUNT_W + 1]! + 1) | 0;
+      m[INSN_COUNT_W] = sum;
+      /** The goto_tb slot the TB left by, with Cpu.PC set; -1 for goto_ptr. */
+      let slot: number;
+      run: for (;;) {
       switch (code[ip] as IOp) {
         case IOp.mov_i32: m[code[ip + 1]!] = m[code[ip + 2]!]!; ip += 3; break;
         case IOp.mov_i64: { const d = code[ip + 1]!, a = code[ip + 2]!; m[d] = m[a]!; m[d + 1] = m[a + 1]!; ip += 3; break; }
@@ -437,27 +497,19 @@ export class InterpTier implements Tier {
           const a = code[ip + 1]!, b = code[ip + 2]!;
           ip = cond64(code[ip + 3]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? code[ip + 4]! : ip + 5; break;
         }
-        // TB ends: `exit` is the index of the [slot, pcLo, pcHi] triple of the exit taken.
-        case IOp.GOTO_TB_PC: {
-          exit = ip + 1; break chain;
-        }
+        // TB ends: a [slot, pcLo, pcHi] exit stores the pc, then leaves the switch by its slot.
+        case IOp.GOTO_TB_PC:
+          slot = code[ip + 1]!; m[PC_W] = code[ip + 2]!; m[PC_W + 1] = code[ip + 3]!;
+          break run;
         case IOp.BRTB64: {
           const a = code[ip + 1]!, b = code[ip + 2]!;
           const p = cond64(code[ip + 3]! as Cond, m[a]!, m[a + 1]!, m[b]!, m[b + 1]!) ? ip + 4 : ip + 7;
-          exit = p; break chain;
+          slot = code[p]!; m[PC_W] = code[p + 1]!; m[PC_W + 1] = code[p + 2]!;
+          break run;
         }
         case IOp.exit_tb: return code[ip + 1]!;
-        case IOp.goto_ptr: exit = -1; break chain;
-        case IOp.goto_tb: {
-          const slot = code[ip + 1]!, next = slot === 0 ? cur.jump0 : cur.jump1;
-          if (next === null || !next.valid || next.interpEntry < 0 || next.wasmCode !== null ||
-              next.execCount === this.hotThreshold || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
-            return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
-          }
-          cur = next; ip = next.interpEntry;
-          this.enter(cur, m);
-          break;
-        }
+        case IOp.goto_ptr: slot = -1; break run;
+        case IOp.goto_tb: slot = code[ip + 1]!; break run; // the TB stored the pc itself
         default:
           // Everything else is in rare(), out of this function: V8 compiles
           // (and after a deopt recompiles) this loop in one piece, and with
@@ -467,40 +519,28 @@ export class InterpTier implements Tier {
           m = mem.i32; u8 = mem.u8; i8 = mem.i8; u16 = mem.u16; i16 = mem.i16;
           break;
       }
-      continue;
       }
-      // Leave the TB by the goto_tb exit at code[exit..exit+2]: set the pc, and
-      // continue in the chained TB when it may run here (see the file comment).
-      // Inline rather than a method: a call from this loop was not inlined by
+      // Continue in the next TB when it may run here (see the file comment),
+      // inline rather than a method: a call from this loop was not inlined by
       // V8 and cost 10% of bench_sort (the live values are spilled around it).
-      // exit -1 is goto_ptr: the pc is in Cpu.PC, the next TB comes from the loop's jump cache.
-      let next: TranslationBlock | null;
-      if (exit >= 0) {
-        const pcLo = code[exit + 1]!, pcHi = code[exit + 2]!;
-        m[PC_W] = pcLo; m[PC_W + 1] = pcHi;
-        const slot = code[exit]!;
-        next = slot === 0 ? cur.jump0 : cur.jump1;
-        if (next === null && this.crossPageLookups && (((pcLo ^ cur.pcLo) & PAGE_MASK_LO) !== 0 || pcHi !== cur.pcHi)
-            && this.indirectJumps !== null) {
-          next = this.indirectJumps.lookupIndirect(pcLo, pcHi, m[TB_FLAGS_W]!);
-        }
-        if (next === null || !next.valid || next.interpEntry < 0 || next.wasmCode !== null ||
-            next.execCount === this.hotThreshold || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
-          return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
-        }
+      // A goto_tb follows the link its header remembers when that target may
+      // still run here; otherwise chainSlow asks the TB object. goto_ptr
+      // (slot -1) takes the TB the loop's jump cache holds for Cpu.PC.
+      let to: number;
+      if (slot >= 0) {
+        to = code[entry + TbHeader.LINK0 + slot]!;
+        if (to < 0 || code[to + TbHeader.RUNNABLE] === 0) to = this.chainSlow(code, entry, slot, m[PC_W]!, m[PC_W + 1]!);
+        else if (code[to + TbHeader.COUNT] === this.hotThreshold) to = -1;
+        if (to < 0 || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
       } else {
         const lookup = this.indirectJumps;
         if (lookup === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return ExitCode.Next;
-        next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
-        if (next === null || next.interpEntry < 0 || next.wasmCode !== null || next.execCount === this.hotThreshold) return ExitCode.Next;
+        const next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
+        if (next === null) return ExitCode.Next;
+        to = next.interpEntry;
+        if (to < 0 || code[to + TbHeader.RUNNABLE] === 0 || code[to + TbHeader.COUNT] === this.hotThreshold) return ExitCode.Next;
       }
-      cur = next; ip = next.interpEntry;
-      this.lastTb = cur;
-      cur.execCount++;
-      this.budget -= cur.icount;
-      const lo = m[INSN_COUNT_W]!, sum = (lo + cur.icount) | 0;
-      if ((sum >>> 0) < (lo >>> 0)) m[INSN_COUNT_W + 1] = (m[INSN_COUNT_W + 1]! + 1) | 0;
-      m[INSN_COUNT_W] = sum;
+      entry = to; ip = to;
     }
   }
 }

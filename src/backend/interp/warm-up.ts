@@ -28,6 +28,7 @@ import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemOp } from '../../memory/memop.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
 import { PAGE_MASK_LO, PAGE_SIZE, TlbEntry, tlbEntryOffset } from '../../memory/tlb-layout.js';
+import { CodeArena } from './code-arena.js';
 import { InterpTier } from './interp-tier.js';
 
 /** pc, r1..r6 (i64), w7 (i32). */
@@ -135,7 +136,7 @@ export function warmUpInterpreter(): void {
 
 /**
  * Write the TranslationBlock fields the machine changes after construction
- * and the warm-up's own TBs do not (execCount, the links and interpCode
+ * and the warm-up's own TBs do not (the cold slot, the links and interpEntry
  * change below), with the kinds of value they will hold, so that V8's map for
  * TBs has them mutable and of any type before execute is optimized. Otherwise
  * the first TB invalidated (valid = false: a "const" field written) or
@@ -145,9 +146,12 @@ export function warmUpInterpreter(): void {
  */
 function generalizeTbFields(helpers: HelperTable): void {
   const tb = new TranslationBlock(PCS[0]!, 0, 0, 1, 4, [0], new IRFunction(GLOBALS, helpers));
+  tb.bindColdSlot(new CodeArena(2, 2, 0), 0);
   tb.valid = false;
   tb.wasmCode = { module: null, index: 0, exits: 0, check: null };
   tb.wasmCode = null;
+  tb.unbindColdSlot();
+  tb.interpEntry = -1;
   tb.successors = [tb];
   tb.successors = null;
   tb.hashNext = tb;

@@ -9,6 +9,7 @@ import { logItemNames } from '../exec/log.js';
 import { BRANCH_HINT_FLAG, EAGER_WASM_FLAG, setFlagsFromString } from './v8-flags.js';
 import { CharBackend } from '../hw/device.js';
 import { BootImages } from '../machine/boot.js';
+import { FileImage, ImageReadError, readImageBytes } from '../machine/image-source.js';
 import { NodeConsole } from '../machine/node-console.js';
 import { SystemMachine } from '../machine/system-loop.js';
 import { TierUnavailableError } from '../user/tier-choice.js';
@@ -27,37 +28,24 @@ export function defaultBios(): string | null {
   return null;
 }
 
-function readImage(what: string, file: string): Uint8Array {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new UsageError(`${what} '${file}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  if (!st.isFile()) throw new UsageError(`${what} '${file}': not a regular file`);
-  if (st.size === 0) throw new UsageError(`${what} '${file}': empty file`);
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    throw new UsageError(`${what} '${file}': ${(e as Error).message}`);
-  }
-}
-
-function loadImages(opts: SystemCliOptions): BootImages {
+/** The image files, checked now and read when the machine boots (into guest RAM, at every reset again). */
+function openImages(opts: SystemCliOptions): BootImages {
   const images: BootImages = {};
   if (opts.bios === null) {
     const bios = defaultBios();
     if (bios === null) {
       throw new UsageError('no -bios given and the default build/system/fw_dynamic.bin is missing: run scripts/make-system-image.sh, or pass -bios FILE (or -bios none with -kernel)');
     }
-    images.bios = readImage('-bios', bios);
+    images.bios = new FileImage('-bios', bios);
   } else if (opts.bios !== 'none') {
-    images.bios = readImage('-bios', opts.bios);
+    images.bios = new FileImage('-bios', opts.bios);
   }
-  if (opts.kernel !== null) images.kernel = readImage('-kernel', opts.kernel);
-  if (opts.initrd !== null) images.initrd = readImage('-initrd', opts.initrd);
-  if (opts.dtb !== null) images.dtb = readImage('-dtb', opts.dtb);
+  if (opts.kernel !== null) images.kernel = new FileImage('-kernel', opts.kernel);
+  if (opts.initrd !== null) images.initrd = new FileImage('-initrd', opts.initrd);
+  if (opts.dtb !== null) {
+    const dtb = new FileImage('-dtb', opts.dtb);
+    images.dtb = readImageBytes(dtb, dtb.size);
+  }
   return images;
 }
 
@@ -95,7 +83,7 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
   let log: (text: string) => void;
   let nodeConsole: NodeConsole | null = null;
   try {
-    const images = loadImages(opts);
+    const images = openImages(opts);
     log = openLog(opts.logFile);
     let quit = (): void => {};
     const console = io.console ?? (nodeConsole = new NodeConsole(() => quit()));
@@ -113,7 +101,7 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
     if (opts.noReboot) machine.noReboot = true;
     machine.boot();
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TierUnavailableError) {
+    if (e instanceof UsageError || e instanceof TierUnavailableError || e instanceof ImageReadError) {
       err(`${NAME}: ${e.message}\n`);
       return 1;
     }
@@ -146,6 +134,10 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
     return result.status;
   } catch (e) {
     nodeConsole?.close();
+    if (e instanceof ImageReadError) {
+      err(`${NAME}: cannot reset the machine: ${e.message}\n`);
+      return 1;
+    }
     const detail = e instanceof Error ? (process.env.WEMU_DEBUG ? e.stack : e.message) : String(e);
     err(`${NAME}: internal error at guest pc 0x${machine.hart.pc.toString(16)} (priv ${machine.hart.priv}): ${detail}\n`);
     return 1;

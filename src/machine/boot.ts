@@ -18,8 +18,14 @@
 // a1 = DTB address, a2 = fw_dynamic_info address (OpenSBI's fw_dynamic ABI).
 // Without firmware the kernel goes to the start of RAM and is entered the
 // same way (a2 = 0).
+//
+// A raw image (the kernel Image, fw_dynamic.bin, the initrd) is read straight
+// into the RAM it occupies (image-source.ts has why): only its 64-byte head
+// is read first, for the Image header and the ELF magic that decide where it
+// goes. ELF images are read whole and their segments copied.
 
 import type { PhysicalMemoryMap } from '../memory/address-space.js';
+import { BootImage, ImageSource, imageSource, readImageBytes } from './image-source.js';
 import { virtDtb, VirtDtbOptions } from './virt-dtb.js';
 import { VirtMap } from './virt-map.js';
 
@@ -74,13 +80,18 @@ export interface ElfImage { entry: number; segments: ElfSegment[] }
 /** Maps an ELF load address (and the entry) to the guest physical address it goes to. */
 export type ElfAddressTranslator = (addr: bigint) => bigint;
 
+/** Whether `head` (a file's first 64 bytes or more) starts an ELF file. */
+function isElf(head: Uint8Array): boolean {
+  return head.length >= 64 && head[0] === 0x7f && ascii(head, 1, 3) === 'ELF';
+}
+
 /**
  * PT_LOAD segments of a little-endian ELF64 RISC-V file, or null if `file` is
  * not ELF. Addresses are translated in BigInt before they become numbers, so
  * 64-bit virtual link addresses stay exact.
  */
 export function parseElf64(file: Uint8Array, translate: ElfAddressTranslator = (addr) => addr): ElfImage | null {
-  if (file.length < 64 || file[0] !== 0x7f || ascii(file, 1, 3) !== 'ELF') return null;
+  if (!isElf(file)) return null;
   if (file[4] !== 2 || file[5] !== 1) throw new Error('only little-endian ELF64 images can be loaded');
   const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
   if (dv.getUint16(18, true) !== 243) throw new Error('ELF image is not RISC-V');
@@ -101,13 +112,14 @@ export function parseElf64(file: Uint8Array, translate: ElfAddressTranslator = (
   return { entry: Number(translate(dv.getBigUint64(24, true))), segments };
 }
 
+/** The images, read again at every boot (a guest reset places them afresh). */
 export interface BootImages {
   /** -bios: raw firmware (fw_dynamic.bin) or an ELF; undefined for none. */
-  bios?: Uint8Array;
+  bios?: BootImage;
   /** -kernel: a raw RISC-V Linux Image (or any raw binary) or an ELF. */
-  kernel?: Uint8Array;
+  kernel?: BootImage;
   /** -initrd. */
-  initrd?: Uint8Array;
+  initrd?: BootImage;
   /** -dtb: a DTB to use instead of the generated one (not patched: /chosen must already be right). */
   dtb?: Uint8Array;
 }
@@ -146,15 +158,27 @@ function kernelAddressTranslator(ramBase: number): ElfAddressTranslator {
   return (addr) => (addr & 0x7fffffffn) + BigInt(ramBase);
 }
 
-/** Load an image: ELF at its (translated) load addresses, raw at `rawAt`. Returns its extent and entry. */
-function loadImage(
-  phys: PhysicalMemoryMap, what: string, image: Uint8Array, rawAt: number, translate?: ElfAddressTranslator,
-): { range: Range; entry: number } {
-  const elf = parseElf64(image, translate);
-  if (elf === null) {
-    phys.writePhys(rawAt, image);
-    return { range: { start: rawAt, end: rawAt + image.length }, entry: rawAt };
+/** The first bytes of an image: enough for the Image header and the ELF header. */
+function readHead(image: ImageSource): Uint8Array {
+  return readImageBytes(image, RISCV_IMAGE_HEADER_SIZE);
+}
+
+/** Read a raw image into RAM at `at`. */
+function placeRaw(phys: PhysicalMemoryMap, what: string, image: ImageSource, at: number): Range {
+  const ram = phys.findRam(at);
+  if (ram === null || at + image.size > ram.base + ram.size) {
+    throw new Error(`${what} (${image.size} bytes at 0x${at.toString(16)}) does not fit in RAM; raise -m`);
   }
+  image.readInto(phys.ramView(at, image.size), 0);
+  return { start: at, end: at + image.size };
+}
+
+/** Load an image (`head` is its start): ELF at its (translated) load addresses, raw at `rawAt`. Returns its extent and entry. */
+function loadImage(
+  phys: PhysicalMemoryMap, what: string, image: ImageSource, head: Uint8Array, rawAt: number, translate?: ElfAddressTranslator,
+): { range: Range; entry: number } {
+  if (!isElf(head)) return { range: placeRaw(phys, what, image, rawAt), entry: rawAt };
+  const elf = parseElf64(readImageBytes(image, image.size), translate)!;
   let start = Infinity, end = 0;
   for (const seg of elf.segments) {
     if (phys.findRam(seg.paddr) === null) {
@@ -186,7 +210,8 @@ export function bootVirt(phys: PhysicalMemoryMap, images: BootImages, o: BootOpt
   let bios: Range | null = null;
   let biosEntry = 0;
   if (images.bios) {
-    const r = loadImage(phys, '-bios', images.bios, ramBase);
+    const image = imageSource(images.bios);
+    const r = loadImage(phys, '-bios', image, readHead(image), ramBase);
     bios = r.range;
     biosEntry = r.entry;
   }
@@ -194,10 +219,12 @@ export function bootVirt(phys: PhysicalMemoryMap, images: BootImages, o: BootOpt
   let kernel: Range | null = null;
   let kernelEntry: number | null = null;
   if (images.kernel) {
-    const header = parseLinuxImageHeader(images.kernel);
+    const image = imageSource(images.kernel);
+    const head = readHead(image);
+    const header = parseLinuxImageHeader(head);
     let at = align(bios ? bios.end : ramBase, KERNEL_ALIGN);
     if (header && header.textOffset > 0) at = Math.max(at, align(ramBase + header.textOffset, KERNEL_ALIGN));
-    const r = loadImage(phys, '-kernel', images.kernel, at, kernelAddressTranslator(ramBase));
+    const r = loadImage(phys, '-kernel', image, head, at, kernelAddressTranslator(ramBase));
     // The Image header's image_size covers the kernel's bss too: nothing else may go there.
     kernel = { start: r.range.start, end: Math.max(r.range.end, header ? r.range.start + header.imageSize : 0) };
     kernelEntry = r.entry;
@@ -215,14 +242,14 @@ export function bootVirt(phys: PhysicalMemoryMap, images: BootImages, o: BootOpt
 
   let initrd: Range | null = null;
   if (images.initrd) {
-    const len = images.initrd.length;
+    const image = imageSource(images.initrd);
+    const len = image.size;
     const after = kernel ? kernel.start : ramBase;
     let start = align(after + Math.min(o.ramSize / 2, 128 * MiB), PAGE);
     if (start + len > freeTop) start = alignDown(freeTop - len, PAGE);
     const floor = kernel ? kernel.end : bios ? bios.end : ramBase;
     if (start < floor) throw new Error(`-initrd (${len} bytes) does not fit in RAM with the kernel; raise -m`);
-    phys.writePhys(start, images.initrd);
-    initrd = { start, end: start + len };
+    initrd = placeRaw(phys, '-initrd', image, start);
   }
   if (kernel && kernel.end > dtbAddr) throw new Error('-kernel does not fit in RAM below the device tree; raise -m');
 

@@ -149,20 +149,25 @@ export class PhysicalMemoryMap implements MmioBus {
 
   /** Copy bytes into RAM at a physical address (the boot loader). Throws if they do not fit in one RAM region. */
   writePhys(paddr: number, data: Uint8Array): void {
-    const r = this.findRam(paddr);
-    if (r === null || paddr + data.length > r.base + r.size) {
-      throw new Error(`physical range 0x${paddr.toString(16)}+0x${data.length.toString(16)} is not RAM`);
-    }
-    this.linear().u8.set(data, r.host + (paddr - r.base));
+    this.ramView(paddr, data.length).set(data);
   }
 
   readPhys(paddr: number, len: number): Uint8Array {
+    return this.ramView(paddr, len).slice();
+  }
+
+  /**
+   * The RAM bytes [paddr, paddr + len) as a view of the linear memory (the boot
+   * loader reads image files straight into it). Throws if they are not in one
+   * RAM region. The view dies when the memory grows: use it at once.
+   */
+  ramView(paddr: number, len: number): Uint8Array {
     const r = this.findRam(paddr);
     if (r === null || paddr + len > r.base + r.size) {
       throw new Error(`physical range 0x${paddr.toString(16)}+0x${len.toString(16)} is not RAM`);
     }
     const at = r.host + (paddr - r.base);
-    return this.linear().u8.slice(at, at + len);
+    return this.linear().u8.subarray(at, at + len);
   }
 
   private linear(): LinearMemory {

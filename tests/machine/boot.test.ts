@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { PhysicalMemoryMap } from '../../src/memory/address-space.js';
 import { GUEST_BASE } from '../../src/memory/layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
@@ -7,6 +10,7 @@ import {
   bootVirt, FW_DYNAMIC_INFO_MAGIC, parseElf64, parseLinuxImageHeader,
 } from '../../src/machine/boot.js';
 import { fdtFind, fdtPropCells, fdtPropStrings, parseFdt } from '../../src/machine/fdt.js';
+import { FileImage, ImageReadError } from '../../src/machine/image-source.js';
 
 const MiB = 1 << 20;
 const RAM = 0x8000_0000;
@@ -166,4 +170,91 @@ test('an ELF kernel linked at virtual addresses lands in RAM as QEMU puts it (lo
   // A kernel linked at its physical address is not moved.
   const physical = bootVirt(makeRam(32 * MiB), { kernel: fakeElf(0x8020_0000, 0x8020_0000, body) }, { ramSize: 32 * MiB });
   assert.equal(physical.kernelEntry, 0x8020_0000);
+});
+
+/** Run `body` with a fresh temporary directory, removed afterwards. */
+function inTempDir(body: (dir: string) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wemu-boot-'));
+  try {
+    body(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeFile(dir: string, name: string, bytes: Uint8Array): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+test('image files are placed where the same bytes in memory go, byte for byte', () => {
+  inTempDir((dir) => {
+    const ramSize = 16 * MiB;
+    const bios = new Uint8Array(0x3001).map((_, i) => i * 7);
+    const kernel = fakeImage(0x5003, 0x200000, 0x400000).map((b, i) => (i < 64 ? b : i * 13));
+    const initrd = new Uint8Array(0x2345).map((_, i) => i * 3);
+    const fromBytes = makeRam(ramSize);
+    const bytesInfo = bootVirt(fromBytes, { bios, kernel, initrd }, { ramSize, bootargs: 'console=ttyS0' });
+    const fromFiles = makeRam(ramSize);
+    const fileInfo = bootVirt(fromFiles, {
+      bios: new FileImage('-bios', writeFile(dir, 'fw.bin', bios)),
+      kernel: new FileImage('-kernel', writeFile(dir, 'Image', kernel)),
+      initrd: new FileImage('-initrd', writeFile(dir, 'initrd', initrd)),
+    }, { ramSize, bootargs: 'console=ttyS0' });
+    assert.deepEqual(fileInfo, bytesInfo);
+    assert.equal(Buffer.compare(fromFiles.readPhys(RAM, ramSize), fromBytes.readPhys(RAM, ramSize)), 0, 'the whole RAM');
+    assert.deepEqual(fromFiles.readPhys(fileInfo.kernel!.start, kernel.length), kernel);
+  });
+});
+
+test('an ELF kernel file is loaded at its segments, as from memory', () => {
+  inTempDir((dir) => {
+    const elf = fakeElf(0x8020_0000, 0x8020_0040, new Uint8Array(0x100).fill(0x13), 0x200);
+    const phys = makeRam(32 * MiB);
+    const info = bootVirt(phys, { kernel: new FileImage('-kernel', writeFile(dir, 'vmlinux', elf)) }, { ramSize: 32 * MiB });
+    assert.equal(info.kernelEntry, 0x8020_0040);
+    assert.deepEqual(info.kernel, { start: 0x8020_0000, end: 0x8020_0200 });
+    assert.equal(phys.readPhys(0x8020_0080, 1)[0], 0x13);
+  });
+});
+
+test('booting again reads the files again: the guest\'s changes undone; a file changed or gone is an error', () => {
+  inTempDir((dir) => {
+    const ramSize = 32 * MiB;
+    const phys = makeRam(ramSize);
+    const kernel = fakeImage(0x3000);
+    const file = writeFile(dir, 'Image', kernel);
+    const images = { kernel: new FileImage('-kernel', file) };
+    const info = bootVirt(phys, images, { ramSize });
+    phys.writePhys(info.kernel!.start + 0x100, new Uint8Array(0x100).fill(0xee)); // the guest wrote over its kernel
+    bootVirt(phys, images, { ramSize });
+    assert.deepEqual(phys.readPhys(info.kernel!.start, kernel.length), kernel);
+
+    fs.writeFileSync(file, fakeImage(0x4000));
+    assert.throws(() => bootVirt(phys, images, { ramSize }), (e) => e instanceof ImageReadError
+      && e.message === `-kernel '${file}': changed since the machine started`);
+    fs.writeFileSync(file, kernel);
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 10_000)); // the same size, rewritten later
+    assert.throws(() => bootVirt(phys, images, { ramSize }), /changed since the machine started/);
+    fs.rmSync(file);
+    assert.throws(() => bootVirt(phys, images, { ramSize }), (e) => e instanceof ImageReadError
+      && e.message === `-kernel '${file}': no such file`);
+  });
+});
+
+test('image files that are missing, not regular or empty are refused when opened', () => {
+  inTempDir((dir) => {
+    assert.throws(() => new FileImage('-kernel', path.join(dir, 'nothing')), /^ImageReadError: -kernel '.*nothing': no such file$/);
+    assert.throws(() => new FileImage('-bios', dir), /-bios '.*': not a regular file$/);
+    assert.throws(() => new FileImage('-initrd', writeFile(dir, 'empty', new Uint8Array(0))), /-initrd '.*empty': empty file$/);
+  });
+});
+
+test('a raw image larger than the RAM it goes to is refused with its size', () => {
+  const ramSize = 8 * MiB;
+  assert.throws(() => bootVirt(makeRam(ramSize), { bios: new Uint8Array(9 * MiB) }, { ramSize }),
+    /^Error: -bios \(9437184 bytes at 0x80000000\) does not fit in RAM; raise -m$/);
+  assert.throws(() => bootVirt(makeRam(ramSize), { bios: new Uint8Array(0x1000), kernel: fakeImage(7 * MiB) }, { ramSize }),
+    /-kernel \(7340032 bytes at 0x80200000\) does not fit in RAM/);
 });

@@ -5,11 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BootImage, FileImage, ImageReadError } from '../../src/machine/image-source.js';
 import { SystemMachine } from '../../src/machine/system-loop.js';
 import { addi, add, assemble, csr, iType, Insn, jal, ld, lui, lw, R, sd, sw, bne } from '../riscv/rv-asm.js';
 import { FakeChar } from '../hw/fakes.js';
@@ -55,7 +56,7 @@ function image(insns: Insn[]): Uint8Array {
   return assemble(insns);
 }
 
-function machine(bios: Uint8Array, console = new FakeChar()) {
+function machine(bios: BootImage, console = new FakeChar()) {
   const m = new SystemMachine({ ramSize: 16 << 20, images: { bios }, console, logSink: () => {} });
   return { m, console };
 }
@@ -133,9 +134,10 @@ test('console input reaches a polling guest through the event loop', async () =>
   void t4;
 });
 
-test('a guest reset reboots (RAM outside the images kept); with noReboot it ends the machine', async () => {
-  // Print "boot"; if the marker word at RAM + 1 MiB is 0, set it and reset; else poweroff.
-  const RESET = 0x7777;
+const RESET = 0x7777;
+
+/** Print "boot"; if the marker word at RAM + 1 MiB is 0, set it and reset; else poweroff. */
+function resetOnceProgram(): Uint8Array {
   const prog: Insn[] = [
     ...print('boot\n'),
     ...li(R.t0, 0x10_0000), auipc(R.t2, 0), add(R.t0, R.t0, R.t2), // t0 = 0x80100000 (the program is at RAM start)
@@ -146,16 +148,39 @@ test('a guest reset reboots (RAM outside the images kept); with noReboot it ends
   const branch = prog.findIndex((x, i) => i > 0 && prog[i - 1] === lw(R.t1, R.t0, 0));
   prog[branch] = bne(R.t1, 0, (prog.length - branch) * 4);
   prog.push(...finish(0));
-  const once = machine(image(prog));
+  return image(prog);
+}
+
+test('a guest reset reboots (RAM outside the images kept); with noReboot it ends the machine', async () => {
+  const prog = resetOnceProgram();
+  const once = machine(prog);
   const r = await once.m.run();
   assert.equal(once.console.text, 'boot\nboot\n');
   assert.equal(r.reason, 'poweroff');
-  const no = machine(image(prog));
+  const no = machine(prog);
   no.m.noReboot = true;
   const n = await no.m.run();
   assert.equal(no.console.text, 'boot\n');
   assert.equal(n.reason, 'poweroff');
   assert.equal(n.status, 0);
+});
+
+test('a guest reset reads the image file again; if it is gone, run() ends with the error', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wemu-sys-'));
+  try {
+    const file = path.join(dir, 'reset.bin');
+    fs.writeFileSync(file, resetOnceProgram());
+    const again = machine(new FileImage('-bios', file));
+    assert.equal((await again.m.run()).reason, 'poweroff');
+    assert.equal(again.console.text, 'boot\nboot\n');
+    const gone = machine(new FileImage('-bios', file));
+    gone.m.boot();
+    fs.rmSync(file);
+    await assert.rejects(gone.m.run(), (e) => e instanceof ImageReadError && e.message === `-bios '${file}': no such file`);
+    assert.equal(gone.console.text, 'boot\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // --- the command ---------------------------------------------------------------------------
@@ -194,4 +219,45 @@ test('wemu-system-riscv64: missing files and bad options are clear errors', () =
   const o = runCli(['-smp', '2']);
   assert.equal(o.status, 1);
   assert.match(o.stderr, /only one hart/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wemu-sys-'));
+  try {
+    const big = path.join(dir, 'big.bin');
+    fs.writeFileSync(big, helloProgram(0));
+    fs.truncateSync(big, 17 << 20);
+    const b = runCli(['-m', '16M', '-bios', big]);
+    assert.equal(b.status, 1);
+    assert.equal(b.stderr, 'wemu-system-riscv64: -bios (17825792 bytes at 0x80000000) does not fit in RAM; raise -m\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('wemu-system-riscv64: an image file gone at a guest reset ends it with a clear error', async () => {
+  // Print "boot", wait for a key, reset.
+  const prog = image([
+    ...print('boot\n'),
+    ...li(R.t0, UART), lbu(R.t1, R.t0, 5), andi(R.t1, R.t1, 1), beq(R.t1, 0, -8),
+    ...li(R.t0, TEST), ...li(R.t1, RESET), sw(R.t1, R.t0, 0), jal(0, 0),
+  ]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wemu-sys-'));
+  try {
+    const bios = path.join(dir, 'wait-reset.bin');
+    fs.writeFileSync(bios, prog);
+    const child = spawn(process.execPath, [bin, '-m', '32M', '-bios', bios, '-nographic'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      if (stdout === 'boot\n') {
+        fs.rmSync(bios);
+        child.stdin.write('x');
+      }
+    });
+    assert.equal(await exited, 1, stderr);
+    assert.equal(stdout, 'boot\n');
+    assert.equal(stderr, `wemu-system-riscv64: cannot reset the machine: -bios '${bios}': no such file\n`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -23,7 +23,8 @@
  *     compilation. A background compile (WebAssembly.compile) runs off the
  *     main thread: only its code generation and installation are seen.
  *  3. Otherwise the innermost frame with a rule decides: a wasm:// frame is
- *     Wasm code, the interpreter's own functions are the interpreter, its TLB
+ *     Wasm code, the direct tier's and the IR interpreter's own functions are
+ *     theirs, their TLB
  *     miss paths and the system helpers / soft MMU / page walker / devices are
  *     "helpers & MMU slow path", the exec loop's run and the tiering policy
  *     are "exec loop & tiering". Frames without a rule (Node internals, the
@@ -36,14 +37,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const PROFILE_CATEGORIES = [
-  'wasmCode', 'interpreter', 'translation', 'wasmCompile', 'helpers', 'execLoop', 'gc', 'idle', 'other',
+  'wasmCode', 'direct', 'interpreter', 'translation', 'wasmCompile', 'helpers', 'execLoop', 'gc', 'idle', 'other',
 ] as const;
 export type ProfileCategory = (typeof PROFILE_CATEGORIES)[number];
 
 /** Column titles for the report. */
 export const PROFILE_CATEGORY_LABELS: Record<ProfileCategory, string> = {
   wasmCode: 'wasm code',
-  interpreter: 'interpreter',
+  direct: 'direct tier',
+  interpreter: 'IR interpreter',
   translation: 'translation',
   wasmCompile: 'wasm compile',
   helpers: 'helpers & MMU slow path',
@@ -110,8 +112,12 @@ const WASM_API_BUILTINS = new Set(['Module', 'Instance', 'compile', 'instantiate
 // Innermost-wins rules (step 3 above).
 const FRAME_RULES: readonly Rule[] = [
   { file: 'src/backend/interp/interp-tier.js', names: ['missLoad', 'missStore'], category: 'helpers' },
-  // The interpreter and the 64-bit arithmetic and condition code only it uses.
-  { file: 'src/backend/interp/', category: 'interpreter' },
+  { file: 'src/target/riscv/direct/direct-tier.js', names: ['loadSlow', 'storeSlow'], category: 'helpers' },
+  // The direct tier (its snippets run in the IR interpreter, below).
+  { file: 'src/target/riscv/direct/', category: 'direct' },
+  // The IR interpreter (its 64-bit arithmetic and conditions, which the direct tier shares, take the caller's category).
+  { file: 'src/backend/interp/interp-tier.js', category: 'interpreter' },
+  { file: 'src/backend/interp/memory-ops.js', category: 'interpreter' },
   // Self-modifying code: a store's slow path invalidating TBs.
   { file: 'src/exec/exec-loop.js', names: ['ExecLoop.mmu.onCodeWrite', 'invalidateHostPage'], category: 'helpers' },
   { file: 'src/target/riscv/system/', category: 'helpers' },

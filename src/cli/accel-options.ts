@@ -22,7 +22,7 @@ export interface AccelOptions {
 }
 
 /**
- * Parse `-accel tcg[,tb-size=N][,tier=interp|wasm|auto][,thresh=N][,max-instances=N]` into opts.
+ * Parse `-accel tcg[,tb-size=N][,tier=interp|direct|wasm|auto][,cold=direct|interp][,thresh=N][,max-instances=N]` into opts.
  * extraProperty handles properties only one front end knows: it returns true when it took the key.
  */
 export function parseAccel(text: string, opts: AccelOptions, extraProperty?: (key: string, value: string) => boolean): void {
@@ -35,14 +35,20 @@ export function parseAccel(text: string, opts: AccelOptions, extraProperty?: (ke
     switch (key) {
       case 'tb-size': opts.tbSizeMiB = positiveInt(value, 'tb-size'); break;
       case 'tier':
-        if (value !== 'interp' && value !== 'wasm' && value !== 'auto') throw new UsageError(`tier must be interp, wasm or auto, not '${value}'`);
+        if (value !== 'interp' && value !== 'direct' && value !== 'wasm' && value !== 'auto') {
+          throw new UsageError(`tier must be interp, direct, wasm or auto, not '${value}'`);
+        }
         opts.tier.kind = value as TierKind;
+        break;
+      case 'cold':
+        if (value !== 'direct' && value !== 'interp') throw new UsageError(`cold must be direct or interp, not '${value}'`);
+        opts.tier.cold = value;
         break;
       case 'thresh': opts.tier.threshold = positiveInt(value, 'thresh'); break;
       case 'max-instances': opts.tier.maxInstances = positiveInt(value, 'max-instances'); break;
       default:
         if (extraProperty?.(key, value)) break;
-        throw new UsageError(`unknown -accel property '${key}' (known: tb-size, tier, thresh, max-instances)`);
+        throw new UsageError(`unknown -accel property '${key}' (known: tb-size, tier, cold, thresh, max-instances)`);
     }
   }
 }

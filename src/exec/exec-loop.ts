@@ -22,13 +22,14 @@ import { ExitCode } from '../ir/ops.js';
 import { printIR } from '../ir/print.js';
 import { Cpu, CPU_BASE } from '../memory/layout.js';
 import { LinearMemory } from '../memory/linear-memory.js';
-import { SoftMmu } from '../memory/softmmu.js';
+import { RecordingCodeFetcher, SoftMmu } from '../memory/softmmu.js';
 import { isGuestException } from './exception.js';
 import { ExecLogger, hex64, LogFlag } from './log.js';
-import { GuestTarget } from './target.js';
-import { TranslationBlock } from './tb.js';
+import { CodeFetcher, GuestTarget } from './target.js';
+import { IrSource, TranslationBlock } from './tb.js';
 import { estimateTbBytes, TbCache } from './tb-cache.js';
-import { IndirectJumpLookup, Tier } from './tier.js';
+import { DecodingTier, IndirectJumpLookup, Snippet, SnippetMaker, Tier } from './tier.js';
+import { HostPageFetcher } from './host-page-fetcher.js';
 import { ColdTierPolicy, TierPolicy } from './tier-policy.js';
 
 export const EXIT_EXCEPTION = -1;
@@ -64,8 +65,17 @@ export interface ExecLoopOptions {
   mem: LinearMemory;
   mmu: SoftMmu;
   target: GuestTarget;
-  /** The cold tier: prepares every new TB, and runs it unless the policy says otherwise. */
+  /**
+   * The cold tier (the IR interpreter): prepares every new TB, and runs it
+   * unless the policy says otherwise. With `direct`, it runs snippets only.
+   */
   tier: Tier & ColdTierControls;
+  /**
+   * A tier that runs guest code from its decoded form: every new TB is made
+   * by decoding it there instead of translating it, and is translated when
+   * the Wasm tier first compiles it (irFor). The default policy runs it.
+   */
+  direct?: DecodingTier;
   /** Which tier runs a TB; default: always the cold tier. */
   policy?: TierPolicy;
   /** The IR optimizer, run on every new TB before the tier sees it. */
@@ -99,7 +109,12 @@ const DEFAULT_TB_SIZE_MIB = 256;
 const DEFAULT_MAX_INSNS_PER_TB = 512;
 
 export interface ExecStats {
+  /** TBs made with IR (by the translator; with a direct tier, the snippets). */
   tbsTranslated: number;
+  /** TBs made by decoding them in the direct tier. */
+  tbsDecoded: number;
+  /** Direct-tier TBs translated for the Wasm tier. */
+  tbsTranslatedLate: number;
   /** TBs entered from the loop (chained TBs entered inside a tier are not counted here). */
   executions: number;
   /** Links made between TBs for direct jumps. */
@@ -113,14 +128,15 @@ const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
 const EXCEPTION_W = (CPU_BASE + Cpu.EXCEPTION) >> 2;
 const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >> 2;
 
-export class ExecLoop implements IndirectJumpLookup {
+export class ExecLoop implements IndirectJumpLookup, IrSource, SnippetMaker {
   readonly cache: TbCache;
-  readonly stats: ExecStats = { tbsTranslated: 0, executions: 0, chainsLinked: 0, guestExceptions: 0, exitRequests: 0 };
+  readonly stats: ExecStats = { tbsTranslated: 0, tbsDecoded: 0, tbsTranslatedLate: 0, executions: 0, chainsLinked: 0, guestExceptions: 0, exitRequests: 0 };
   readonly policy: TierPolicy;
   private readonly mem: LinearMemory;
   private readonly mmu: SoftMmu;
   private readonly target: GuestTarget;
   private readonly cold: Tier & ColdTierControls;
+  private readonly direct: DecodingTier | undefined;
   private readonly optimize: ((fn: IRFunction) => void) | undefined;
   private readonly log: ExecLogger | undefined;
   private readonly logMask: number;
@@ -131,7 +147,8 @@ export class ExecLoop implements IndirectJumpLookup {
     this.mmu = options.mmu;
     this.target = options.target;
     this.cold = options.tier;
-    this.policy = options.policy ?? new ColdTierPolicy(options.tier);
+    this.direct = options.direct;
+    this.policy = options.policy ?? new ColdTierPolicy(options.direct ?? options.tier);
     this.optimize = options.optimize;
     this.log = options.log;
     this.logMask = options.log?.mask ?? 0;
@@ -141,18 +158,31 @@ export class ExecLoop implements IndirectJumpLookup {
       onInvalidate: (tb) => {
         this.policy.onInvalidate(tb);
         this.cold.release?.(tb);
+        this.direct?.release(tb);
       },
       onFlush: () => {
         this.cold.flush();
+        this.direct?.flush();
         this.policy.onFlush();
       },
     }, options.chainAcrossPages ?? true);
     this.mmu.onCodeWrite = (hostPage) => this.invalidateHostPage(hostPage);
     const hot = options.policy?.hotThreshold;
+    const indirect = options.indirectChaining ?? (options.policy === undefined || hot !== undefined);
+    const crossPageLookups = !(options.chainAcrossPages ?? true);
     if ('hotThreshold' in this.cold && hot !== undefined) this.cold.hotThreshold = hot;
-    if ((options.indirectChaining ?? (options.policy === undefined || hot !== undefined)) && 'indirectJumps' in this.cold) {
+    if (indirect && 'indirectJumps' in this.cold) {
       this.cold.indirectJumps = this;
-      if ('crossPageLookups' in this.cold) this.cold.crossPageLookups = !(options.chainAcrossPages ?? true);
+      if ('crossPageLookups' in this.cold) this.cold.crossPageLookups = crossPageLookups;
+    }
+    const direct = this.direct;
+    if (direct !== undefined) {
+      direct.snippets = this;
+      if (hot !== undefined) direct.hotThreshold = hot;
+      if (indirect) {
+        direct.indirectJumps = this;
+        direct.crossPageLookups = crossPageLookups;
+      }
     }
   }
 
@@ -233,21 +263,22 @@ export class ExecLoop implements IndirectJumpLookup {
     this.cache.flush();
   }
 
-  /** Translate the TB at (pcLo, pcHi) under flags and add it to the cache. Throws GUEST_EXCEPTION on a fetch fault. */
+  /**
+   * Make the TB at (pcLo, pcHi) under flags, by decoding it in the direct
+   * tier or translating it, and add it to the cache. Throws GUEST_EXCEPTION
+   * on a fetch fault.
+   */
   private translate(pcLo: number, pcHi: number, flags: number): TranslationBlock {
     // Flush before translating rather than after, so the TB made now survives.
     if (this.cache.overBudget()) this.cache.flush();
     const target = this.target;
     const codeMmuIdx = target.codeMmuIdx(flags);
     const fetcher = this.mmu.codeFetcher(codeMmuIdx);
+    if (this.direct !== undefined) return this.decode(pcLo, pcHi, flags, fetcher, codeMmuIdx);
     const fn = new IRFunction(target.globals, target.helpers);
     const result = target.translate(new IRBuilder(fn), pcLo, pcHi, flags, fetcher, this.maxInsns);
     if (this.logMask & LogFlag.IN_ASM) this.logGuestCode(pcLo, pcHi, result.size, codeMmuIdx);
-    if (this.logMask & LogFlag.OP) this.log!.sink(`OP:\n${printIR(fn)}`);
-    if (this.optimize) {
-      this.optimize(fn);
-      if (this.logMask & LogFlag.OP_OPT) this.log!.sink(`OP after optimization:\n${printIR(fn)}`);
-    }
+    this.optimizeLogged(fn);
     const tb = new TranslationBlock(pcLo | 0, pcHi | 0, flags, result.icount, result.size, fetcher.hostPages.slice(), fn);
     this.cold.prepare(tb);
     if (this.cold.codeSpaceFull) {
@@ -264,6 +295,65 @@ export class ExecLoop implements IndirectJumpLookup {
       this.log!.sink(`TB ${hex64(pcLo, pcHi)} flags=0x${(flags >>> 0).toString(16)} insns=${result.icount} bytes=${result.size} ops=${fn.ops.length} size~${bytes}`);
     }
     return tb;
+  }
+
+  /** translate() with a direct tier: the TB is decoded there, and has no IR until irFor. */
+  private decode(pcLo: number, pcHi: number, flags: number, fetcher: RecordingCodeFetcher, codeMmuIdx: number): TranslationBlock {
+    const direct = this.direct!;
+    // Snippets take room in the cold tier's code space too.
+    if (direct.codeSpaceFull || this.cold.codeSpaceFull) this.cache.flush();
+    const { icount, size } = direct.decode(pcLo, pcHi, flags, fetcher, this.maxInsns);
+    if (this.logMask & LogFlag.IN_ASM) this.logGuestCode(pcLo, pcHi, size, codeMmuIdx);
+    const tb = new TranslationBlock(pcLo | 0, pcHi | 0, flags, icount, size, fetcher.hostPages.slice(), null);
+    tb.irSource = this;
+    direct.adopt(tb);
+    const bytes = estimateTbBytes(tb);
+    this.cache.insert(tb, bytes);
+    this.stats.tbsDecoded++;
+    if (this.logMask & LogFlag.TB_STATS) {
+      this.log!.sink(`TB ${hex64(pcLo, pcHi)} flags=0x${(flags >>> 0).toString(16)} insns=${icount} bytes=${size} decoded size~${bytes}`);
+    }
+    return tb;
+  }
+
+  /**
+   * The IR of a TB the direct tier made (IrSource), for the Wasm tier:
+   * translated from the guest bytes in its host pages, which cannot have
+   * changed while it is valid (a write to them invalidates it), and no
+   * longer than the block, so it covers the same instructions.
+   */
+  irFor(tb: TranslationBlock): IRFunction {
+    const fn = new IRFunction(this.target.globals, this.target.helpers);
+    const fetch = new HostPageFetcher(this.mem, tb);
+    const result = this.target.translate(new IRBuilder(fn), tb.pcLo, tb.pcHi, tb.flags, fetch, tb.icount);
+    if (result.icount !== tb.icount || result.size !== tb.size) {
+      throw new Error(`TB ${hex64(tb.pcLo, tb.pcHi)}: translated ${result.icount} instructions (${result.size} bytes) where the block has ${tb.icount} (${tb.size})`);
+    }
+    this.optimizeLogged(fn);
+    this.stats.tbsTranslatedLate++;
+    return fn;
+  }
+
+  /** A one-instruction TB for the IR interpreter, run by the direct tier in the instruction's place (SnippetMaker). */
+  snippet(pcLo: number, pcHi: number, flags: number, fetch: CodeFetcher): Snippet {
+    const fn = new IRFunction(this.target.globals, this.target.helpers);
+    const result = this.target.translate(new IRBuilder(fn), pcLo, pcHi, flags, fetch, 1);
+    this.optimizeLogged(fn);
+    // Not in the cache, and icount 0: the block it belongs to is, and counts it.
+    const tb = new TranslationBlock(pcLo | 0, pcHi | 0, flags, 0, result.size, [], fn);
+    this.cold.prepare(tb);
+    tb.ir = null;
+    this.stats.tbsTranslated++;
+    return { tb, endsBlock: result.endsTb };
+  }
+
+  /** Run the optimizer on fn, logging it before and after for -d op, op_opt. */
+  private optimizeLogged(fn: IRFunction): void {
+    if (this.logMask & LogFlag.OP) this.log!.sink(`OP:\n${printIR(fn)}`);
+    if (this.optimize) {
+      this.optimize(fn);
+      if (this.logMask & LogFlag.OP_OPT) this.log!.sink(`OP after optimization:\n${printIR(fn)}`);
+    }
   }
 
   private logGuestCode(pcLo: number, pcHi: number, size: number, codeMmuIdx: number): void {

@@ -16,6 +16,11 @@ export interface TranslateResult {
   icount: number;
   /** Guest bytes covered, from the TB's pc. */
   size: number;
+  /**
+   * The last instruction ended the TB itself (a jump, a trap, a change of
+   * translation state), rather than the length or page limit.
+   */
+  endsTb: boolean;
 }
 
 export interface GuestTarget {

@@ -15,6 +15,12 @@ export interface CodePlace {
   readonly hostPage: number;
 }
 
+/** Translates a TB that was made without IR (see TranslationBlock.irSource). */
+export interface IrSource {
+  /** The TB's optimized IR, translated from its guest code (unchanged while the TB is valid). */
+  irFor(tb: TranslationBlock): IRFunction;
+}
+
 /** An Int32Array that may be replaced by a bigger one as it grows (the interpreter's code arena). */
 export interface WordStore {
   readonly words: Int32Array;
@@ -59,6 +65,17 @@ export class TranslationBlock {
    */
   interpEntry = -1;
   interpWords = 0;
+  /**
+   * The same for a tier that runs the TB from its decoded guest code
+   * (ExecLoopOptions.direct): its entry there, -1 when it has none.
+   */
+  directEntry = -1;
+  directWords = 0;
+  /**
+   * Where the IR comes from for a TB made without it (a direct tier's): the
+   * Wasm tier's first compile translates the TB then (irForCompile).
+   */
+  irSource: IrSource | null = null;
   /**
    * TBs the loop entered right after this one other than through a link
    * (goto_ptr targets: calls, returns), a few at most: the tier policy grows
@@ -161,14 +178,23 @@ export class TranslationBlock {
     this.jump0 = this.jump1 = null;
   }
 
-  /** The TB has IR to compile, live or frozen. */
+  /** The TB has IR to compile, live, frozen or from its source. */
   get hasIr(): boolean {
-    return this.ir !== null || this.frozenIr !== null;
+    return this.ir !== null || this.frozenIr !== null || this.irSource !== null;
   }
 
-  /** The IR to compile: the live IR, or a fresh thaw of the frozen one (the caller may keep it). */
+  /**
+   * The IR to compile: the live IR, or a fresh thaw of the frozen one (the
+   * caller may keep it). A TB with an IR source is translated at its first
+   * compile, and its IR frozen for the next (a region growing around it).
+   */
   irForCompile(): IRFunction | null {
-    return this.ir ?? (this.frozenIr !== null ? thawIR(this.frozenIr) : null);
+    if (this.ir !== null) return this.ir;
+    if (this.frozenIr !== null) return thawIR(this.frozenIr);
+    if (this.irSource === null) return null;
+    const fn = this.irSource.irFor(this);
+    this.frozenIr = freezeIR(fn);
+    return fn;
   }
 
   /** Keep the IR as one typed array instead of its objects (frozen.ts says why). */

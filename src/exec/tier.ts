@@ -1,5 +1,6 @@
 // The interface between the execution loop and a code tier (interpreter, Wasm).
 
+import { CodeFetcher } from './target.js';
 import { TranslationBlock } from './tb.js';
 
 export interface Tier {
@@ -32,4 +33,43 @@ export interface IndirectJumpLookup {
    * holds it; otherwise null, and the tier returns to the loop.
    */
   lookupIndirect(pcLo: number, pcHi: number, flags: number): TranslationBlock | null;
+}
+
+/** A one-instruction TB the IR interpreter runs for a decoding tier (its icount is 0: the block counts it). */
+export interface Snippet {
+  readonly tb: TranslationBlock;
+  /** The instruction ends its TB when translated (a jump, a trap, a change of TB flags, a counter read). */
+  readonly endsBlock: boolean;
+}
+
+/** Translates single instructions for a decoding tier (the exec loop, which has the translator and the IR interpreter). */
+export interface SnippetMaker {
+  snippet(pcLo: number, pcHi: number, flags: number, fetch: CodeFetcher): Snippet;
+}
+
+/**
+ * A cold tier that runs a guest's code from its decoded form, without the IR
+ * (a target's own: src/target/riscv/direct/). The loop makes every new TB by
+ * decoding it there (ExecLoopOptions.direct), and the TB is translated only
+ * when the Wasm tier compiles it (TranslationBlock.irSource). Instructions
+ * the tier does not run itself it hands to the IR interpreter as snippets.
+ */
+export interface DecodingTier extends Tier {
+  budget: number;
+  hotThreshold: number;
+  indirectJumps: IndirectJumpLookup | null;
+  crossPageLookups: boolean;
+  snippets: SnippetMaker | null;
+  /** The code space is nearly full: the loop flushes the TB cache before the next decode. */
+  readonly codeSpaceFull: boolean;
+  /**
+   * Decode the block at (pcLo, pcHi) under `flags` (at most maxInsns
+   * instructions, ending where the target's translator would end a TB) and
+   * keep it for adopt(). Throws GUEST_EXCEPTION on a fetch fault.
+   */
+  decode(pcLo: number, pcHi: number, flags: number, fetch: CodeFetcher, maxInsns: number): { icount: number; size: number };
+  /** tb is the TB for the block decode() just made. */
+  adopt(tb: TranslationBlock): void;
+  /** tb was invalidated: forget it. */
+  release(tb: TranslationBlock): void;
 }

@@ -31,7 +31,10 @@ import { RiscvTarget } from '../target/riscv/riscv-target.js';
 import { createRiscvSystemCpu, RiscvHart, RV_EXIT_WFI } from '../target/riscv/system/system-cpu.js';
 import { CLINT_TIMEBASE_HZ } from '../hw/clint.js';
 import { CharBackend } from '../hw/device.js';
-import { createTierPolicy, tbCacheStatsLines, TierOptions, tierStatsLines } from '../user/tier-choice.js';
+import {
+  createDirectTier, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines, usesDirectTier,
+} from '../user/tier-choice.js';
+import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { BootImages, BootInfo, bootVirt } from './boot.js';
 import { VirtBoard, VirtBoardState } from './virt.js';
 
@@ -114,6 +117,7 @@ export class SystemMachine {
   readonly target: RiscvTarget;
   readonly mmu: SoftMmu;
   readonly interp: InterpTier;
+  readonly direct: DirectTier | undefined;
   readonly loop: ExecLoop;
   readonly board: VirtBoard;
   readonly policy: TierPolicy | undefined;
@@ -176,12 +180,14 @@ export class SystemMachine {
     this.interp = createWarmInterpTier(this.mem, target.helpers, this.mmu);
     // run() yields to the event loop every few ms, so modules can compile off the main thread.
     const tier = options.tier ?? { kind: 'interp' };
+    this.direct = usesDirectTier(tier) ? createDirectTier(this.mem, this.mmu, target, this.interp) : undefined;
     this.policy = createTierPolicy({ background: true, checkMappings: true, ...tier, threshold: tier.threshold ?? SYSTEM_THRESH }, this);
     this.loop = new ExecLoop({
       mem: this.mem,
       mmu: this.mmu,
       target,
       tier: this.interp,
+      direct: this.direct,
       policy: this.policy,
       optimize: options.optimize === false ? undefined : optimize,
       log: this.logger,
@@ -261,7 +267,11 @@ export class SystemMachine {
     this.hart.takeTrap(irq, 0n, true);
   }
 
-  /** The reset of the test device / syscon-reboot: devices to power-on state, the same images again (the rest of RAM kept, as QEMU), the hart from the start. */
+  /**
+   * The reset of the test device / syscon-reboot: devices to power-on state, the same images again (the rest of RAM
+   * kept, as QEMU), the hart from the start. Image files are read again: one that is gone or changed ends run() with
+   * its ImageReadError rather than boot something else.
+   */
   private doReset(): void {
     this.resetRequested = false;
     this.board.restoreState({ ...this.powerOnState, clock: this.board.clock.saveState() });
@@ -339,11 +349,7 @@ export class SystemMachine {
     const s = this.loop.stats;
     return [
       `guest instructions: ${this.guestInstructions}`,
-      `TBs translated: ${s.tbsTranslated}`,
-      `TB entries from the loop: ${s.executions}`,
-      `chains linked: ${s.chainsLinked}`,
-      `guest exceptions: ${s.guestExceptions}`,
-      `exit requests: ${s.exitRequests}`,
+      ...execStatsLines(s),
       ...tbCacheStatsLines(this.loop.cache.stats),
       ...tierStatsLines(this.policy),
     ].join('\n') + '\n';

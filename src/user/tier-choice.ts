@@ -2,6 +2,7 @@
 // This is the one place the Wasm tier plugs into user mode: the options become
 // its TierPolicy (src/backend/wasm/tiering.ts) here.
 
+import { ExecStats } from '../exec/exec-loop.js';
 import { TbCacheStats } from '../exec/tb-cache.js';
 import { TierPolicy } from '../exec/tier-policy.js';
 import { LinearMemory } from '../memory/linear-memory.js';
@@ -9,11 +10,23 @@ import { SoftMmu } from '../memory/softmmu.js';
 import { RiscvTarget } from '../target/riscv/riscv-target.js';
 import { InterpTier } from '../backend/interp/interp-tier.js';
 import { createTiering, WasmTiering } from '../backend/wasm/tiering.js';
+import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 
-export type TierKind = 'interp' | 'wasm' | 'auto';
+/**
+ * interp: the IR interpreter alone; direct: the direct tier alone (with the
+ * IR interpreter for its snippets); wasm: every TB compiled at its first
+ * execution; auto: cold code in the direct tier (or the IR interpreter,
+ * `cold`), hot code compiled to Wasm.
+ */
+export type TierKind = 'interp' | 'direct' | 'wasm' | 'auto';
+
+/** Which tier runs cold code under tier=auto. */
+export type ColdTierKind = 'direct' | 'interp';
 
 export interface TierOptions {
   kind: TierKind;
+  /** auto: the tier cold TBs run in (default direct). */
+  cold?: ColdTierKind;
   /** Executions before a TB is compiled to Wasm. */
   threshold?: number;
   /** Cap on live Wasm instances. */
@@ -40,12 +53,34 @@ export interface TierHost {
   readonly mmu: SoftMmu;
   readonly target: RiscvTarget;
   readonly interp: InterpTier;
+  /** Present when usesDirectTier(options). */
+  readonly direct: DirectTier | undefined;
 }
 
-/** The policy for the requested tiers; undefined means "the interpreter only" (the loop's default). */
+/** The options run cold code in the direct tier (src/target/riscv/direct/). */
+export function usesDirectTier(options: TierOptions): boolean {
+  return options.kind === 'direct' || (options.kind === 'auto' && options.cold !== 'interp');
+}
+
+/** The direct tier of a machine, its snippets run by `interp`. */
+export function createDirectTier(mem: LinearMemory, mmu: SoftMmu, target: RiscvTarget, interp: InterpTier): DirectTier {
+  return new DirectTier({ mem, slowPath: mmu, decoder: target.decoder, dataMmuIdx: (flags) => target.dataMmuIdx(flags), interp });
+}
+
+/** `-accel` properties that give these options (for a program started by execve). */
+export function accelProperties(t: TierOptions): string {
+  let props = `tier=${t.kind}`;
+  if (t.cold) props += `,cold=${t.cold}`;
+  if (t.threshold) props += `,thresh=${t.threshold}`;
+  if (t.maxInstances) props += `,max-instances=${t.maxInstances}`;
+  return props;
+}
+
+/** The policy for the requested tiers; undefined means "the cold tier only" (the loop's default). */
 export function createTierPolicy(options: TierOptions, host: TierHost): TierPolicy | undefined {
   switch (options.kind) {
     case 'interp':
+    case 'direct':
       return undefined;
     case 'wasm':
     case 'auto':
@@ -54,7 +89,7 @@ export function createTierPolicy(options: TierOptions, host: TierHost): TierPoli
         mem: host.mem,
         helpers: host.target.helpers,
         slowPath: host.mmu,
-        interp: host.interp,
+        interp: host.direct ?? host.interp,
         mode: options.kind,
         thresh: options.threshold,
         maxInstances: options.maxInstances,
@@ -62,6 +97,19 @@ export function createTierPolicy(options: TierOptions, host: TierHost): TierPoli
         codeMmuIdx: options.checkMappings ? (flags) => host.target.codeMmuIdx(flags) : undefined,
       });
   }
+}
+
+/** Counter lines of the execution loop for -d tb-stats. */
+export function execStatsLines(s: ExecStats): string[] {
+  return [
+    `TBs translated: ${s.tbsTranslated}`,
+    `TBs decoded by the direct tier: ${s.tbsDecoded}`,
+    `decoded TBs translated for Wasm: ${s.tbsTranslatedLate}`,
+    `TB entries from the loop: ${s.executions}`,
+    `chains linked: ${s.chainsLinked}`,
+    `guest exceptions: ${s.guestExceptions}`,
+    `exit requests: ${s.exitRequests}`,
+  ];
 }
 
 /** Counter lines of the TB cache for -d tb-stats. */

@@ -8,6 +8,7 @@
 import * as nodePath from 'node:path';
 import { InterpTier } from '../backend/interp/interp-tier.js';
 import { createWarmInterpTier } from '../backend/interp/warm-up.js';
+import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { EXIT_BUDGET, EXIT_EXCEPTION, ExecLoop } from '../exec/exec-loop.js';
 import { ExecLogger, LogFlag, makeLogger } from '../exec/log.js';
 import { TierPolicy } from '../exec/tier-policy.js';
@@ -28,7 +29,9 @@ import { dispositionOf, setupRtFrame } from './signal-frame.js';
 import { defaultAction, DefaultAction, Sig, SiCode, SigInfo, signalName } from './signals.js';
 import { SyscallDispatcher } from './syscalls.js';
 import { pollAlarm } from './syscalls-time.js';
-import { createTierPolicy, tbCacheStatsLines, TierOptions, tierStatsLines } from './tier-choice.js';
+import {
+  accelProperties, createDirectTier, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines, usesDirectTier,
+} from './tier-choice.js';
 
 export interface UserModeOptions {
   /** Host path of the program. */
@@ -84,6 +87,7 @@ export class UserMode {
   readonly target = new RiscvTarget(this.mem, { mmuIdx: 0 });
   readonly mmu = new SoftMmu(this.mem, this.map, this.target);
   readonly interp = createWarmInterpTier(this.mem, this.target.helpers, this.mmu);
+  readonly direct: DirectTier | undefined;
   readonly loop: ExecLoop;
   readonly process: UserProcess;
   readonly logger: ExecLogger | undefined;
@@ -98,13 +102,16 @@ export class UserMode {
     this.log = options.logSink ?? ((text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'));
     const items = options.logItems ?? '';
     this.logger = items !== '' ? makeLogger(items, (line) => this.log(line.endsWith('\n') ? line : line + '\n'), () => this.dumpCpu()) : undefined;
-    this.policy = createTierPolicy(options.tier ?? { kind: 'interp' }, this);
+    const tier = options.tier ?? { kind: 'interp' };
+    this.direct = usesDirectTier(tier) ? createDirectTier(this.mem, this.mmu, this.target, this.interp) : undefined;
+    this.policy = createTierPolicy(tier, this);
     const policy = this.policy;
     this.loop = new ExecLoop({
       mem: this.mem,
       mmu: this.mmu,
       target: this.target,
       tier: this.interp,
+      direct: this.direct,
       policy,
       optimize: options.optimize === false ? undefined : optimize,
       log: this.logger,
@@ -182,9 +189,7 @@ export class UserMode {
     const args: string[] = [];
     if (o.sysroot) args.push('-L', o.sysroot);
     const t = o.tier;
-    if (t && t.kind !== 'interp') {
-      args.push('-accel', `tcg,tier=${t.kind}${t.threshold ? `,thresh=${t.threshold}` : ''}${t.maxInstances ? `,max-instances=${t.maxInstances}` : ''}`);
-    }
+    if (t && t.kind !== 'interp') args.push('-accel', `tcg,${accelProperties(t)}`);
     return args;
   }
 
@@ -222,11 +227,7 @@ export class UserMode {
     const s = this.loop.stats;
     return [
       `guest instructions: ${this.regs.insnCount}`,
-      `TBs translated: ${s.tbsTranslated}`,
-      `TB entries from the loop: ${s.executions}`,
-      `chains linked: ${s.chainsLinked}`,
-      `guest exceptions: ${s.guestExceptions}`,
-      `exit requests: ${s.exitRequests}`,
+      ...execStatsLines(s),
       `guest memory resident: ${this.map.residentBytes >> 10} KiB`,
       ...tbCacheStatsLines(this.loop.cache.stats),
       ...tierStatsLines(this.policy),

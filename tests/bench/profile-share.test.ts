@@ -37,6 +37,7 @@ function profileOf(root: Tree): CpuProfile {
 const systemLoop = (f: string) => js('src/machine/system-loop.js', f);
 const execLoop = (f: string) => js('src/exec/exec-loop.js', f);
 const interp = (f: string) => js('src/backend/interp/interp-tier.js', f);
+const direct = (f: string) => js('src/target/riscv/direct/direct-tier.js', f);
 const wasmTier = (f: string) => js('src/backend/wasm/wasm-tier.js', f);
 const tiering = (f: string) => js('src/backend/wasm/tiering.js', f);
 const helper = js('src/target/riscv/system/system-helpers.js', 'fn');
@@ -69,6 +70,13 @@ const bootTree: Tree = [builtin('(root)'), 0, [
           [helper, 4, [[js('src/target/riscv/system/hart.js', 'writeCsr'), 2]]],
           [interp('missLoad'), 1, [[js('src/memory/softmmu.js', 'load'), 1, [[walk, 3]]]]],
           [interp('missStore'), 0, [[js('src/hw/uart-16550.js', 'write'), 0, [[js('node:fs', 'writeSync'), 0, [[builtin('writeBuffer'), 2]]]]]]],
+        ]],
+        // The direct tier: its own time, the arithmetic it shares with the IR interpreter, its slow
+        // paths (helpers), and a snippet it runs in the IR interpreter.
+        [direct('execute'), 25, [
+          [js('src/backend/interp/arith64.js', 'div64'), 2],
+          [direct('loadSlow'), 1, [[js('src/memory/softmmu.js', 'load'), 2]]],
+          [interp('execute'), 3],
         ]],
         [execLoop('translate'), 6, [
           [js('src/target/riscv/riscv-target.js', 'translate'), 5, [
@@ -107,10 +115,11 @@ const bootTree: Tree = [builtin('(root)'), 0, [
 
 const expected = {
   wasmCode: 20 + 30 + 2,
-  interpreter: 40 + 3,
+  direct: 25 + 2,
+  interpreter: 40 + 3 + 3,
   translation: 6 + 5 + 1 + 2 + 4 + 3,
   wasmCompile: 1 + 4 + 2 + 9 + 5 + 2,
-  helpers: 1 + 2 + 4 + 2 + 1 + 1 + 3 + 2 + 3 + 2 + 1 + 2,
+  helpers: 1 + 2 + 4 + 2 + 1 + 1 + 3 + 2 + 3 + 2 + 1 + 2 + 1 + 2,
   execLoop: 1 + 2 + 10 + 5 + 3 + 2 + 1 + 2 + 1 + 2,
   gc: 7 + 1,
   idle: 4,

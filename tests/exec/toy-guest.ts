@@ -50,7 +50,7 @@ export class ToyTarget implements GuestTarget {
     const pcG = b.global(G_PC), r0 = b.global(G_R0), r1 = b.global(G_R1);
     let pc = start;
     let icount = 0;
-    const done = (): TranslateResult => ({ icount, size: pc - start });
+    const done = (endsTb = true): TranslateResult => ({ icount, size: pc - start, endsTb });
     for (;;) {
       const insn = fetch.fetch16(pc, 0);
       b.insnStart(BigInt(pc));
@@ -80,7 +80,7 @@ export class ToyTarget implements GuestTarget {
       if (icount >= maxInsns || pc % PAGE_SIZE === 0) {
         b.mov(pcG, b.const64(pc));
         b.gotoTb(0);
-        return done();
+        return done(false);
       }
     }
   }

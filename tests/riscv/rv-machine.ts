@@ -1,8 +1,10 @@
-// A small RISC-V machine for tests: the RiscvTarget on the interpreter tier,
-// with a code page and a data page mapped through a fake page map.
+// A small RISC-V machine for tests: the RiscvTarget on the interpreter tier
+// (or the direct tier), with code and data pages mapped through a fake page map.
 
 import { InterpTier } from '../../src/backend/interp/interp-tier.js';
 import { ExecLoop } from '../../src/exec/exec-loop.js';
+import { DirectTier } from '../../src/target/riscv/direct/direct-tier.js';
+import { createDirectTier } from '../../src/user/tier-choice.js';
 import { Cpu, CPU_BASE, GUEST_BASE } from '../../src/memory/layout.js';
 import { LinearMemory } from '../../src/memory/linear-memory.js';
 import { Prot } from '../../src/memory/softmmu-api.js';
@@ -24,9 +26,13 @@ export class RvMachine {
   readonly target = new RiscvTarget(this.mem, { mmuIdx: 0 });
   readonly mmu = new SoftMmu(this.mem, this.map, this.target);
   readonly tier = new InterpTier(this.mem, this.target.helpers, this.mmu);
-  readonly loop = new ExecLoop({ mem: this.mem, mmu: this.mmu, target: this.target, tier: this.tier });
+  /** With `direct`, the direct tier runs every TB (its snippets on `tier`); otherwise the IR interpreter does. */
+  readonly direct: DirectTier | undefined;
+  readonly loop: ExecLoop;
 
-  constructor() {
+  constructor(options: { direct?: boolean } = {}) {
+    this.direct = options.direct ? createDirectTier(this.mem, this.mmu, this.target, this.tier) : undefined;
+    this.loop = new ExecLoop({ mem: this.mem, mmu: this.mmu, target: this.target, tier: this.tier, direct: this.direct });
     this.map.map(CODE, GUEST_BASE, Prot.READ | Prot.EXEC);
     this.map.map(CODE + PAGE_SIZE, GUEST_BASE + PAGE_SIZE, Prot.READ | Prot.EXEC);
     this.map.map(DATA, GUEST_BASE + 2 * PAGE_SIZE, Prot.READ | Prot.WRITE);

@@ -100,7 +100,8 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
     return this.mmuIdxOverride ?? (flags & TB_FLAG_PRIV_MASK);
   }
 
-  private dataMmuIdx(flags: number): number {
+  /** The MMU index of loads and stores under TB flags `flags`. */
+  dataMmuIdx(flags: number): number {
     return this.system ? this.system.dataMmuIdx(flags) : this.codeMmuIdx(flags);
   }
 
@@ -138,6 +139,7 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
       if (ctx.jmp !== JmpKind.Next) break;
       if (icount >= maxInsns || pageOff + size >= PAGE_SIZE) break;
     }
+    const endsTb = ctx.jmp !== JmpKind.Next;
     if (ctx.jmp === JmpKind.Next || ctx.jmp === JmpKind.EndTb) {
       b.mov(b.global(G_PC), b.const64Pair(lo, hi));
       b.gotoTb(0);
@@ -145,7 +147,7 @@ export class RiscvTarget implements GuestTarget, FaultRaiser {
       b.mov(b.global(G_PC), b.const64Pair(lo, hi));
       b.gotoPtr();
     }
-    return { icount, size };
+    return { icount, size, endsTb };
   }
 
   disassemble(pc: bigint, fetch: CodeFetcher): { text: string; length: number } {

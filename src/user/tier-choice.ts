@@ -11,6 +11,7 @@ import { RiscvTarget } from '../target/riscv/riscv-target.js';
 import { InterpTier } from '../backend/interp/interp-tier.js';
 import { createTiering, WasmTiering } from '../backend/wasm/tiering.js';
 import { DirectTier } from '../target/riscv/direct/direct-tier.js';
+import { createWarmDirectTier } from '../target/riscv/direct/warm-up.js';
 
 /**
  * interp: the IR interpreter alone; direct: the direct tier alone (with the
@@ -64,7 +65,7 @@ export function usesDirectTier(options: TierOptions): boolean {
 
 /** The direct tier of a machine, its snippets run by `interp`. */
 export function createDirectTier(mem: LinearMemory, mmu: SoftMmu, target: RiscvTarget, interp: InterpTier): DirectTier {
-  return new DirectTier({ mem, slowPath: mmu, decoder: target.decoder, dataMmuIdx: (flags) => target.dataMmuIdx(flags), interp });
+  return createWarmDirectTier({ mem, slowPath: mmu, decoder: target.decoder, dataMmuIdx: (flags) => target.dataMmuIdx(flags), interp });
 }
 
 /** `-accel` properties that give these options (for a program started by execve). */
@@ -85,7 +86,7 @@ export function createTierPolicy(options: TierOptions, host: TierHost): TierPoli
     case 'wasm':
     case 'auto':
       if (typeof WebAssembly === 'undefined') throw new TierUnavailableError(`tier=${options.kind} needs WebAssembly, which this JavaScript engine lacks`);
-      return createTiering({
+      const tiering = createTiering({
         mem: host.mem,
         helpers: host.target.helpers,
         slowPath: host.mmu,
@@ -96,6 +97,12 @@ export function createTierPolicy(options: TierOptions, host: TierHost): TierPoli
         background: options.background,
         codeMmuIdx: options.checkMappings ? (flags) => host.target.codeMmuIdx(flags) : undefined,
       });
+      // Cold code jumping to compiled code goes there itself, not through the loop.
+      if (host.direct) {
+        host.direct.compiledTier = tiering.wasm;
+        host.direct.onIndirectJump = (prev, next) => tiering.noteSuccessor(prev, next);
+      }
+      return tiering;
   }
 }
 

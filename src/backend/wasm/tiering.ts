@@ -157,7 +157,7 @@ export class WasmTiering implements TierPolicy {
 
   tierFor(tb: TranslationBlock): Tier {
     if (this.mode === 'auto') {
-      this.noteSuccessor(tb);
+      this.noteSuccessor(this.lastTier?.lastTb ?? null, tb);
       if (this.hotExits.length > 0) this.growHotExits();
     }
     this.lastTier = this.choose(tb);
@@ -197,9 +197,11 @@ export class WasmTiering implements TierPolicy {
     this.compileQueue();
   }
 
-  /** Remember that tb ran right after the TB the last tier ended with. */
-  private noteSuccessor(tb: TranslationBlock): void {
-    const prev = this.lastTier?.lastTb ?? null;
+  /**
+   * Remember that tb ran right after prev, which did not jump to it by a link
+   * (the loop's entries, and a cold tier's jumps to and from compiled code).
+   */
+  noteSuccessor(prev: TranslationBlock | null, tb: TranslationBlock): void {
     if (prev === null || prev === tb || prev.flags !== tb.flags) return;
     const list = prev.successors;
     if (list === null) prev.successors = [tb];

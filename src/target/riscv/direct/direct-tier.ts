@@ -91,6 +91,16 @@ export class DirectTier implements DecodingTier {
   hotThreshold = Infinity;
   /** Made by the exec loop (translator, optimizer, IR interpreter): see predecode.ts. */
   snippets: SnippetMaker | null = null;
+  /** The tier compiled TBs run in (the Wasm tier): jumps to them go there from here (through()). */
+  compiledTier: (Tier & { budget: number }) | null = null;
+  /**
+   * Told of every goto_ptr between this tier and the compiled one that does
+   * not go back to the loop (the tier policy grows compiled regions along them).
+   */
+  onIndirectJump: ((prev: TranslationBlock | null, next: TranslationBlock) => void) | null = null;
+  /** The compiled TB through() runs next, and the last one it ran while the loop has not been back. */
+  private compiledNext: TranslationBlock | null = null;
+  private compiledLast: TranslationBlock | null = null;
   private readonly mem: LinearMemory;
   private readonly slowPath: MemorySlowPath;
   private readonly interp: SnippetRunner;
@@ -124,6 +134,7 @@ export class DirectTier implements DecodingTier {
   }
 
   get lastTb(): TranslationBlock | null {
+    if (this.compiledLast !== null) return this.compiledLast;
     return this.lastEntry < 0 ? null : this.tbs[this.arena.words[this.lastEntry + TbHeader.TB_ID]!] ?? null;
   }
 
@@ -208,7 +219,8 @@ export class DirectTier implements DecodingTier {
     if (cur === null) return -1;
     let next = slot === 0 ? cur.jump0 : cur.jump1;
     if (next !== null) {
-      if (next.directEntry < 0) return -1;
+      if (next.directEntry < 0) return this.compiled(next) ? THROUGH_COMPILED : -1;
+      if (code[next.directEntry + TbHeader.RUNNABLE] === 0 && this.compiled(next)) return THROUGH_COMPILED;
       code[entry + TbHeader.LINK0 + slot] = next.directEntry;
     } else if (this.crossPageLookups && this.indirectJumps !== null && ((((pcLo ^ cur.pcLo) & PAGE_MASK_LO) !== 0 || pcHi !== cur.pcHi))) {
       next = this.indirectJumps.lookupIndirect(pcLo, pcHi, this.mem.i32[TB_FLAGS_W]!);
@@ -218,6 +230,43 @@ export class DirectTier implements DecodingTier {
     }
     const to = next.directEntry;
     return code[to + TbHeader.RUNNABLE] === 0 || code[to + TbHeader.COUNT] === this.hotThreshold ? -1 : to;
+  }
+
+  /** next may run in the compiled tier (chainSlow then answers THROUGH_COMPILED, and compiledNext is next). */
+  private compiled(next: TranslationBlock): boolean {
+    if (this.compiledTier === null || next.wasmCode === null || !next.valid) return false;
+    this.compiledNext = next;
+    return true;
+  }
+
+  /**
+   * Run the compiled TB next and what it chains to in the compiled tier, as
+   * the loop would, then continue here if it leaves to a block this tier may
+   * run: the entry to continue at, or -1 - the exit code to return to the
+   * loop (lastTb is then the compiled tier's last TB, for the loop's links).
+   * Linux boot: 1.0M of the loop's 1.7M entries were cold code calling hot
+   * functions and their returns, through the loop both ways.
+   */
+  private through(next: TranslationBlock): number {
+    const hot = this.compiledTier!;
+    hot.budget = this.budget;
+    const r = hot.execute(next);
+    this.budget = hot.budget;
+    const last = hot.lastTb;
+    this.compiledLast = last;
+    this.compiledNext = null;
+    const m = this.mem.i32;
+    if (last === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return -r - 1;
+    let following: TranslationBlock | null;
+    if (r === ExitCode.Chain0 || r === ExitCode.Chain1) following = last.jumpTarget(r - ExitCode.Chain0);
+    else if (r === ExitCode.Next && this.indirectJumps !== null) following = this.indirectJumps.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
+    else return -r - 1;
+    const to = following === null ? -1 : following.directEntry;
+    const code = this.arena.words;
+    if (to < 0 || code[to + TbHeader.RUNNABLE] === 0 || code[to + TbHeader.COUNT] === this.hotThreshold) return -r - 1;
+    if (r === ExitCode.Next) this.onIndirectJump?.(last, following!);
+    this.compiledLast = null;
+    return to;
   }
 
   /** Cpu.PC = the pc of the instruction `off` bytes into the block at `entry`. */
@@ -246,6 +295,7 @@ export class DirectTier implements DecodingTier {
     let m = mem.i32, u8 = mem.u8, i8 = mem.i8, u16 = mem.u16, i16 = mem.i16;
     let entry = tb.directEntry;
     if (entry < 0) throw new Error('direct tier: TB not decoded here');
+    this.compiledLast = null;
     for (;;) {
       this.lastEntry = entry;
       code[entry + TbHeader.COUNT]++;
@@ -465,19 +515,29 @@ export class DirectTier implements DecodingTier {
         }
       }
       // Continue in the next block when it may run here (see interp-tier.ts, which this follows).
+      // A compiled target runs in the compiled tier from here (through()), without the loop.
       let to: number;
       if (slot >= 0) {
         to = code[entry + TbHeader.LINK0 + slot]!;
         if (to < 0 || code[to + TbHeader.RUNNABLE] === 0) to = this.chainSlow(code, entry, slot, m[PC_W]!, m[PC_W + 1]!);
         else if (code[to + TbHeader.COUNT] === this.hotThreshold) to = -1;
-        if (to < 0 || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+        if (to < 0 || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) {
+          if (to !== THROUGH_COMPILED || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return slot === 0 ? ExitCode.Chain0 : ExitCode.Chain1;
+          to = this.through(this.compiledNext!);
+          if (to < 0) return -to - 1;
+        }
       } else {
         const lookup = this.indirectJumps;
         if (lookup === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return ExitCode.Next;
         const next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
         if (next === null) return ExitCode.Next;
         to = next.directEntry;
-        if (to < 0 || code[to + TbHeader.RUNNABLE] === 0 || code[to + TbHeader.COUNT] === this.hotThreshold) return ExitCode.Next;
+        if (to < 0 || code[to + TbHeader.RUNNABLE] === 0 || code[to + TbHeader.COUNT] === this.hotThreshold) {
+          if (!this.compiled(next)) return ExitCode.Next;
+          this.onIndirectJump?.(this.tbs[code[entry + TbHeader.TB_ID]!] ?? null, next);
+          to = this.through(next);
+          if (to < 0) return -to - 1;
+        }
       }
       entry = to;
     }
@@ -627,6 +687,9 @@ export class DirectTier implements DecodingTier {
     return ip + 2;
   }
 }
+
+/** chainSlow's answer when the target is compiled: through() runs it. */
+const THROUGH_COMPILED = -2;
 
 const BRANCH_COND: readonly Cond[] = [Cond.EQ, Cond.NE, Cond.LT, Cond.GE, Cond.LTU, Cond.GEU];
 

@@ -1,0 +1,241 @@
+// Type feedback for the direct tier before any guest code runs (the IR
+// interpreter has the same: src/backend/interp/warm-up.ts says why).
+//
+// Without it, DirectTier.execute was optimized 8 times on the Linux boot,
+// thrown away at each op the guest reached for the first time ("Insufficient
+// type feedback", `node --trace-deopt`), and ran unoptimized in between.
+// warmUpDirectTier decodes blocks holding every instruction the tier runs
+// itself (random register fields and immediates, loads and stores into a
+// mapped page, a kernel-half page whose host address overflows int32 on the
+// way, and an unmapped one) and every way out of a block (each branch both
+// ways, jal, jalr, auipc + jalr, the length limit, snippets that continue and
+// that end the block), chains them in a ring, and runs the ring with values
+// of every kind in a scratch memory of its own. The feedback lives with the
+// functions, so the machine's tier starts with all of it.
+
+import { CodeFetcher } from '../../../exec/target.js';
+import { IrSource, TranslationBlock } from '../../../exec/tb.js';
+import { IndirectJumpLookup, Snippet, SnippetMaker } from '../../../exec/tier.js';
+import { ExitCode } from '../../../ir/ops.js';
+import { CPU_BASE, GUEST_BASE, Cpu } from '../../../memory/layout.js';
+import { LinearMemory } from '../../../memory/linear-memory.js';
+import { MemorySlowPath } from '../../../memory/softmmu-api.js';
+import { PAGE_MASK_LO, PAGE_SIZE, TlbEntry, tlbEntryOffset } from '../../../memory/tlb-layout.js';
+import { Rv } from '../cpu-layout.js';
+import { CompiledPattern } from '../decode-spec.js';
+import { USER_DECODER } from '../decoder.js';
+import { DIRECT_OPS, Shape } from './direct-ops.js';
+import { DirectTier, DirectTierOptions, SnippetRunner } from './direct-tier.js';
+
+/** Where the warm-up's code lives (the ring, then one block on a page of its own), and the data pages its loads and stores reach. */
+const CODE_VADDR = 0x1000, FAR_VADDR = 0x8000;
+/** Two IR sources of different classes (never asked: nothing compiles here). */
+const IR_SOURCES: IrSource[] = [{ irFor: () => { throw new Error('warm-up: no IR'); } }, new (class NoIr implements IrSource {
+  irFor(): never { throw new Error('warm-up: no IR'); }
+})()];
+const DATA_VADDR = 0x4000_0000, KERNEL_VADDR = -0x8000_0000 + PAGE_SIZE, UNMAPPED_VADDR = 0x5000_0000;
+/** Pointer registers: memory ops take their base from one; random instructions may overwrite them (then they miss). */
+const POINTERS = [5, 6, 7];
+/** Rounds: V8 allocates feedback vectors after a function's first few calls (see the interpreter's warm-up). */
+const ROUNDS = 24;
+/** Instructions per block before its way out. */
+const BODY = 12;
+/** The ways a block ends, one block each, in a ring. */
+const ENDERS = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu', 'c.beqz', 'c.bnez', 'jal', 'c.j', 'jalr', 'call', 'limit', 'snippet'] as const;
+type Ender = (typeof ENDERS)[number];
+
+let warmedUp = false;
+
+/** The machine's direct tier, made after the warm-up. */
+export function createWarmDirectTier(options: DirectTierOptions): DirectTier {
+  warmUpDirectTier();
+  return new DirectTier(options);
+}
+
+/** Give the direct tier's hot functions feedback for every op, once per process. */
+export function warmUpDirectTier(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const mem = new LinearMemory(GUEST_BASE + 2 * PAGE_SIZE);
+  mapDataPages(mem);
+  let seed = 0x2545f491;
+  const next = (): number => (seed = (Math.imul(seed, 0x2c1b3c6d) + 0x297a2d39) | 0);
+  const code = ringOfBlocks(next);
+  const codeBytes = new Uint8Array(new Uint16Array(code).buffer);
+  const farBytes = new Uint8Array(new Uint16Array([0x73, 0]).buffer); // ecall
+  const fetch: CodeFetcher = {
+    fetch16: (lo) => {
+      const [bytes, at] = lo >= FAR_VADDR ? [farBytes, lo - FAR_VADDR] : [codeBytes, lo - CODE_VADDR];
+      return bytes[at]! | (bytes[at + 1]! << 8);
+    },
+  };
+  const snippets = new FakeSnippets(mem);
+  const slowPath: MemorySlowPath = {
+    load(lo) {
+      mem.i32[(CPU_BASE + Cpu.HELPER_RET) >> 2] = lo;
+      mem.i32[((CPU_BASE + Cpu.HELPER_RET) >> 2) + 1] = ~lo;
+    },
+    store() {},
+  };
+  const tier = new DirectTier({ mem, slowPath, decoder: USER_DECODER, dataMmuIdx: () => 0, interp: snippets });
+  tier.snippets = snippets;
+  const tbs: TranslationBlock[] = [];
+  const decode = (pc: number): TranslationBlock => {
+    const { icount, size } = tier.decode(pc, 0, 0, fetch, BODY + 4);
+    const tb = new TranslationBlock(pc, 0, 0, icount, size, [0], null);
+    // The machine's TBs get their IR source (an ExecLoop): the field holds objects of any class.
+    tb.irSource = IR_SOURCES[tbs.length % 2]!;
+    tier.adopt(tb);
+    tbs.push(tb);
+    return tb;
+  };
+  for (let pc = CODE_VADDR; pc < CODE_VADDR + codeBytes.length;) pc += decode(pc).size;
+  // Every block continues in the next, both ways for branches; the last one jumps to another
+  // page, unlinked (the tier looks that up), and the block there leaves the ring.
+  tbs.forEach((tb, i) => {
+    if (i + 1 === tbs.length) return;
+    tb.chainTo(0, tbs[i + 1]!);
+    tb.chainTo(1, tbs[i + 1]!);
+  });
+  decode(FAR_VADDR);
+  const byPc = new Map(tbs.map((tb) => [tb.pcLo, tb]));
+  const lookup: IndirectJumpLookup = { lookupIndirect: (pcLo) => byPc.get(pcLo) ?? null };
+  tier.indirectJumps = lookup;
+  tier.crossPageLookups = true;
+  for (let round = 0; round < ROUNDS; round++) {
+    seedRegisters(mem, round, next);
+    tier.budget = round % 5 === 4 ? 8 : Number.MAX_SAFE_INTEGER;
+    snippets.round = round;
+    tier.execute(tbs[round % 3]!);
+  }
+}
+
+/** Map DATA_VADDR and KERNEL_VADDR (both to the scratch page) for reads and writes in TLB 0. */
+function mapDataPages(mem: LinearMemory): void {
+  for (const vaddr of [DATA_VADDR, KERNEL_VADDR]) {
+    const e = tlbEntryOffset(0, vaddr);
+    const tag = BigInt.asUintN(64, BigInt(vaddr));
+    mem.writeU64(e + TlbEntry.READ_TAG, tag);
+    mem.writeU64(e + TlbEntry.WRITE_TAG, tag);
+    mem.i32[(e + TlbEntry.ADDEND) >> 2] = (GUEST_BASE - (vaddr & PAGE_MASK_LO)) | 0;
+  }
+}
+
+/** Registers by round: small, negative, full width, a zero low word, a zero high word; pointers into the pages. */
+function seedRegisters(mem: LinearMemory, round: number, next: () => number): void {
+  const m = mem.i32, x = (CPU_BASE + Rv.X) >> 2;
+  for (let r = 1; r < 32; r++) {
+    const v = next();
+    const [lo, hi] = [[v >>> 24, 0], [v >> 24 | 0x8000_0000, -1], [v, next()], [0, v], [v, 0]][(round + r) % 5]!;
+    m[x + 2 * r] = lo!;
+    m[x + 2 * r + 1] = hi!;
+  }
+  POINTERS.forEach((r, i) => {
+    const base = [DATA_VADDR, KERNEL_VADDR, UNMAPPED_VADDR][(round + i) % 3]!;
+    m[x + 2 * r] = base + 2048 + 8 * (round % 4);
+    m[x + 2 * r + 1] = base < 0 ? -1 : 0;
+  });
+}
+
+/** The patterns the tier runs itself, but the block enders (they come last, from ENDERS). */
+const BODY_PATTERNS: readonly CompiledPattern[] = USER_DECODER.patterns.filter((p) => {
+  const info = DIRECT_OPS.get(p.asm?.name ?? p.name);
+  return info !== undefined && p.fpRegs === undefined && info.shape !== Shape.Branch && info.shape !== Shape.Jal && info.shape !== Shape.Jalr;
+});
+
+/** The ring's code as halfwords: blocks of BODY instructions, then each way out in turn, every body pattern used. */
+function ringOfBlocks(next: () => number): number[] {
+  const out: number[] = [];
+  let k = 0;
+  const rounds = Math.ceil(BODY_PATTERNS.length / BODY / ENDERS.length) + 1;
+  for (let r = 0; r < rounds; r++) {
+    for (const ender of ENDERS) {
+      for (let i = 0; i < (ender === 'limit' ? BODY + 4 : BODY); i++) push(out, instance(BODY_PATTERNS[k++ % BODY_PATTERNS.length]!, next));
+      for (const insn of wayOut(ender, next)) push(out, insn);
+    }
+  }
+  // jal zero, FAR_VADDR (from the ring's last halfword but two)
+  const at = CODE_VADDR + 2 * out.length, off = FAR_VADDR - at;
+  push(out, ((((off >> 20) & 1) << 31) | (((off >> 1) & 0x3ff) << 21) | (((off >> 11) & 1) << 20) | (((off >> 12) & 0xff) << 12) | 0x6f) >>> 0);
+  return out;
+}
+
+function push(out: number[], insn: number): void {
+  out.push(insn & 0xffff);
+  if ((insn & 3) === 3) out.push(insn >>> 16);
+}
+
+/**
+ * A random instance of p that decodes as p: memory ops take their base from
+ * a pointer register, and nothing writes one (the AMOs' must stay aligned).
+ */
+function instance(p: CompiledPattern, next: () => number): number {
+  const shape = DIRECT_OPS.get(p.asm?.name ?? p.name)!.shape;
+  const store = shape === Shape.Mem && /^(c\.)?s[bhwd]/.test(p.name);
+  for (;;) {
+    let x = (p.match | (next() & ~p.mask)) >>> 0;
+    if (p.length === 2) x &= 0xffff;
+    if (p.length === 4 && (shape === Shape.Mem || shape === Shape.Atomic)) x = ((x & ~(31 << 15)) | (POINTERS[next() & 1 ? 0 : 1]! << 15)) >>> 0;
+    const d = USER_DECODER.decode(x);
+    if (d?.pattern === p && (store || !POINTERS.includes(d.args.rd))) return x;
+  }
+}
+
+/** The instructions of a way out, to the next block (whatever a branch decides). */
+function wayOut(e: Ender, next: () => number): number[] {
+  const rs1 = 10 + (next() & 3), rs2 = 12 + (next() & 3);
+  const b = (f3: number, off: number): number =>
+    ((((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (((off >> 1) & 0xf) << 8) | (((off >> 11) & 1) << 7) | 0x63) >>> 0;
+  switch (e) {
+    case 'beq': return [b(0, 4)];
+    case 'bne': return [b(1, 4)];
+    case 'blt': return [b(4, 4)];
+    case 'bge': return [b(5, 4)];
+    case 'bltu': return [b(6, 4)];
+    case 'bgeu': return [b(7, 4)];
+    case 'c.beqz': return [0xc001 | ((next() & 7) << 7) | (1 << 3)]; // offset 2
+    case 'c.bnez': return [0xe001 | ((next() & 7) << 7) | (1 << 3)];
+    case 'jal': return [(0x400000 | (1 << 7) | 0x6f) >>> 0]; // jal ra, +4
+    case 'c.j': return [0xa001 | (1 << 3)]; // c.j +2
+    // auipc t1, 0; xor t1, t1, zero (so no constant is folded); jalr ra, 12(t1)
+    case 'jalr': return [0x317, 0x00034333, (12 << 20) | (6 << 15) | (1 << 7) | 0x67];
+    case 'call': return [0x317, (8 << 20) | (6 << 15) | (6 << 7) | 0x67]; // auipc t1, 0; jalr t1, 8(t1)
+    case 'limit': return [];
+    case 'snippet': return [0x02b57553 /* fadd.d fa0, fa0, fa1, dyn */, 0x0000100f /* fence.i */];
+  }
+}
+
+/**
+ * Snippets the warm-up's tier runs: each ends the way a real one may
+ * (continue, either slot, goto_ptr to the next block), by round; the ecall
+ * at the ring's end returns an exit code.
+ */
+class FakeSnippets implements SnippetMaker, SnippetRunner {
+  readonly name = 'warm-up snippets';
+  budget = 0;
+  lastTb: TranslationBlock | null = null;
+  round = 0;
+  private calls = 0;
+  private readonly exits = new Set<TranslationBlock>();
+
+  constructor(private readonly mem: LinearMemory) {}
+
+  snippet(pcLo: number, pcHi: number, flags: number, fetch: CodeFetcher): Snippet {
+    const insn = fetch.fetch16(pcLo, pcHi);
+    const tb = new TranslationBlock(pcLo, pcHi, flags, 0, insn === 0x73 ? 2 : 4, [], null);
+    if (insn === 0x73) this.exits.add(tb);
+    // fence.i and ecall end their block when translated; fadd.d does not.
+    return { tb, endsBlock: insn !== 0x7553 };
+  }
+
+  prepare(): void {}
+
+  execute(tb: TranslationBlock): number {
+    if (this.exits.has(tb)) return ExitCode.TargetBase;
+    this.mem.i32[(CPU_BASE + Cpu.PC) >> 2] = tb.pcLo + tb.size;
+    const k = ++this.calls + this.round;
+    return k % 4 === 3 ? ExitCode.Next : k % 4 === 1 ? ExitCode.Chain1 : ExitCode.Chain0;
+  }
+
+  flush(): void {}
+}

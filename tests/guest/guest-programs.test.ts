@@ -5,7 +5,7 @@
  * (tests/riscv64/expected/, recorded by scripts/build-guest-tests.sh).
  *
  * Configurations: WEMU_TEST_ACCEL, a ';'-separated list of `-accel tcg,...`
- * option tails (default: every tier, plus the Wasm tier with so few instances
+ * option tails (default: every tier, auto with either cold tier, plus the Wasm tier with so few instances
  * allowed that eviction and re-instantiation happen all the time), or
  * WEMU_TEST_TIERS, a ','-separated list of tier names.
  * WEMU_TEST_TIMEOUT_MS sets the per-run time limit (default 300000).
@@ -24,7 +24,7 @@ import {
 } from './guest-manifest.js';
 import { firstDifference } from './compare-output.js';
 
-const DEFAULT_ACCEL = 'tier=interp;tier=wasm;tier=auto,thresh=50;tier=wasm,max-instances=4';
+const DEFAULT_ACCEL = 'tier=interp;tier=direct;tier=wasm;tier=auto,thresh=50;tier=auto,thresh=50,cold=interp;tier=wasm,max-instances=4';
 const accelConfigs = (process.env.WEMU_TEST_TIERS
   ? process.env.WEMU_TEST_TIERS.split(',').map((tier) => `tier=${tier.trim()}`)
   : (process.env.WEMU_TEST_ACCEL ?? DEFAULT_ACCEL).split(';'))

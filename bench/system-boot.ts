@@ -59,8 +59,8 @@ export interface SystemBootRow {
   idleSeconds?: number;
   busyMips?: number;
   wasmCompileSeconds?: number;
-  /** Share of TB entries that ran Wasm code (the rest ran in the interpreter). */
-  wasmExecShare?: number;
+  /** Share of the guest instructions that ran in Wasm code (the rest ran in the cold tiers). */
+  wasmInsnShare?: number;
   /** Where wemu's process spent its samples under node --cpu-prof (absent for qemu and unprofiled runs). */
   profile?: ProfileShares;
   /** The profiler's sampling interval, µs. */
@@ -158,9 +158,9 @@ async function bootWemu(tier: string, profile: boolean): Promise<SystemBootRow> 
     row.busyMips = num(log, /([\d.]+) MIPS busy/);
     const compileMs = num(log, /^wasm compile ms:\s*([\d.]+)/m);
     if (compileMs !== undefined) row.wasmCompileSeconds = compileMs / 1000;
-    const entries = num(log, /^TB entries from the loop:\s*(\d+)/m);
-    const wasmExecs = num(log, /^wasm TB executions:\s*(\d+)/m);
-    if (entries && wasmExecs !== undefined) row.wasmExecShare = wasmExecs / entries;
+    const cold = (num(log, /^guest instructions in the direct tier:\s*(\d+)/m) ?? 0)
+      + (num(log, /^guest instructions in the IR interpreter:\s*(\d+)/m) ?? 0);
+    if (row.instructions) row.wasmInsnShare = 1 - cold / row.instructions;
     if (row.instructions === undefined && !row.note) row.note = 'no WEMU_STATS counters in the -D log';
     if (profile) {
       try { row.profile = profileSharesOfDir(profileDir); } catch { /* unreadable profile: no shares */ }
@@ -267,7 +267,7 @@ export function formatSystemBootTable(rows: SystemBootRow[]): string {
 }
 
 function formatBootTimes(rows: SystemBootRow[]): string {
-  const header = ['Linux boot', 'to kernel s', 'to prompt s', 'prompt / qemu', 'guest insns', 'run s', 'idle s', 'MIPS busy', 'wasm compile s', 'wasm TB share', 'note'];
+  const header = ['Linux boot', 'to kernel s', 'to prompt s', 'prompt / qemu', 'guest insns', 'run s', 'idle s', 'MIPS busy', 'wasm compile s', 'wasm insn share', 'note'];
   const lines = rows.map((r) => [
     r.emulator,
     cell(r.kernelSeconds, 2),
@@ -279,7 +279,7 @@ function formatBootTimes(rows: SystemBootRow[]): string {
     cell(r.busyMips, 1),
     r.wasmCompileSeconds === undefined ? '-'
       : `${r.wasmCompileSeconds.toFixed(2)}${r.runSeconds && r.idleSeconds !== undefined ? ` (${(100 * r.wasmCompileSeconds / Math.max(1e-9, r.runSeconds - r.idleSeconds)).toFixed(0)}% busy)` : ''}`,
-    r.wasmExecShare === undefined ? '-' : `${(100 * r.wasmExecShare).toFixed(1)}%`,
+    r.wasmInsnShare === undefined ? '-' : `${(100 * r.wasmInsnShare).toFixed(1)}%`,
     r.note ?? '',
   ]);
   return formatColumns(header, lines);

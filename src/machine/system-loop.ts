@@ -32,7 +32,7 @@ import { createRiscvSystemCpu, RiscvHart, RV_EXIT_WFI } from '../target/riscv/sy
 import { CLINT_TIMEBASE_HZ } from '../hw/clint.js';
 import { CharBackend } from '../hw/device.js';
 import {
-  createDirectTier, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines, usesDirectTier,
+  createDirectTier, coldTierStatsLines, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines, usesDirectTier,
 } from '../user/tier-choice.js';
 import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { BootImages, BootInfo, bootVirt } from './boot.js';
@@ -350,6 +350,7 @@ export class SystemMachine {
     return [
       `guest instructions: ${this.guestInstructions}`,
       ...execStatsLines(s),
+      ...coldTierStatsLines(this.interp, this.direct),
       ...tbCacheStatsLines(this.loop.cache.stats),
       ...tierStatsLines(this.policy),
     ].join('\n') + '\n';

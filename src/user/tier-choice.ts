@@ -119,6 +119,14 @@ export function execStatsLines(s: ExecStats): string[] {
   ];
 }
 
+/** Counter lines of the cold tiers for -d tb-stats. */
+export function coldTierStatsLines(interp: InterpTier, direct: DirectTier | undefined): string[] {
+  return [
+    ...(direct ? [`guest instructions in the direct tier: ${direct.instructions}`] : []),
+    `guest instructions in the IR interpreter: ${interp.instructions}`,
+  ];
+}
+
 /** Counter lines of the TB cache for -d tb-stats. */
 export function tbCacheStatsLines(s: TbCacheStats): string[] {
   return [

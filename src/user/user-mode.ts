@@ -30,7 +30,7 @@ import { defaultAction, DefaultAction, Sig, SiCode, SigInfo, signalName } from '
 import { SyscallDispatcher } from './syscalls.js';
 import { pollAlarm } from './syscalls-time.js';
 import {
-  accelProperties, createDirectTier, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines, usesDirectTier,
+  accelProperties, createDirectTier, coldTierStatsLines, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines, usesDirectTier,
 } from './tier-choice.js';
 
 export interface UserModeOptions {
@@ -228,6 +228,7 @@ export class UserMode {
     return [
       `guest instructions: ${this.regs.insnCount}`,
       ...execStatsLines(s),
+      ...coldTierStatsLines(this.interp, this.direct),
       `guest memory resident: ${this.map.residentBytes >> 10} KiB`,
       ...tbCacheStatsLines(this.loop.cache.stats),
       ...tierStatsLines(this.policy),

@@ -79,6 +79,8 @@ export class InterpTier implements Tier {
   readonly name = 'interp';
   /** Guest instructions left in this time slice; the loop sets it before execute. */
   budget = Number.MAX_SAFE_INTEGER;
+  /** Guest instructions of the TBs this tier entered (each counted whole, as Cpu.INSN_COUNT does). */
+  instructions = 0;
   /** Set by the exec loop when goto_ptr may continue here (ExecLoopOptions.indirectChaining). */
   indirectJumps: IndirectJumpLookup | null = null;
   /** Set by the exec loop when it never links TBs across pages: unlinked cross-page jumps use indirectJumps too. */
@@ -322,6 +324,7 @@ export class InterpTier implements Tier {
       code[entry + TbHeader.COUNT]++;
       const icount = code[entry + TbHeader.ICOUNT]!;
       this.budget -= icount;
+      this.instructions += icount;
       const lo = m[INSN_COUNT_W]!, sum = (lo + icount) | 0;
       if ((sum >>> 0) < (lo >>> 0)) m[INSN_COUNT_W + 1] = (m[INSN_COUNT_W + 1]! + 1) | 0;
       m[INSN_COUNT_W] = sum;

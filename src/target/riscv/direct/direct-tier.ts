@@ -84,6 +84,8 @@ export class DirectTier implements DecodingTier {
   readonly name = 'direct';
   /** Guest instructions left in this time slice; the loop sets it before execute. */
   budget = Number.MAX_SAFE_INTEGER;
+  /** Guest instructions of the TBs this tier entered (each counted whole, as Cpu.INSN_COUNT does). */
+  instructions = 0;
   /** Set by the exec loop: goto_ptr continues through its jump cache. */
   indirectJumps: IndirectJumpLookup | null = null;
   /** Set when the loop never links across pages: unlinked jumps to another page look up too. */
@@ -301,6 +303,7 @@ export class DirectTier implements DecodingTier {
       code[entry + TbHeader.COUNT]++;
       const icount = code[entry + TbHeader.ICOUNT]!;
       this.budget -= icount;
+      this.instructions += icount;
       const lo = m[INSN_COUNT_W]!, sum = (lo + icount) | 0;
       if ((sum >>> 0) < (lo >>> 0)) m[INSN_COUNT_W + 1] = (m[INSN_COUNT_W + 1]! + 1) | 0;
       m[INSN_COUNT_W] = sum;

@@ -44,13 +44,32 @@ function bswap32(v: number): number {
  */
 export class RecordingCodeFetcher {
   readonly hostPages: number[] = [];
+  /**
+   * The guest page fetched from last (its low word, offset bits clear, and
+   * high word) and where it is in linear memory: the next fetches from it
+   * read there without probing the TLB (a TB's fetches all come while no
+   * guest code runs, so the mapping stays). pageLo starts unaligned: no match.
+   */
+  private pageLo = 1;
+  private pageHi = 0;
+  private pageHost = 0;
 
-  constructor(private readonly mmu: SoftMmu, readonly mmuIdx: number) {}
+  constructor(private readonly mmu: SoftMmu, readonly mmuIdx: number, private readonly mem: LinearMemory) {}
 
   fetch16(vaddrLo: number, vaddrHi: number): number {
+    const offset = vaddrLo & PAGE_OFFSET_MASK;
+    if ((vaddrLo & PAGE_MASK_LO) === this.pageLo && vaddrHi === this.pageHi && offset !== PAGE_OFFSET_MASK) {
+      const u8 = this.mem.u8, at = this.pageHost + offset;
+      return u8[at]! | (u8[at + 1]! << 8);
+    }
     const v = this.mmu.fetchCode16(vaddrLo, vaddrHi, this.mmuIdx);
     this.note(this.mmu.lastFetchHostPage);
     if (this.mmu.lastFetchHostPage2 >= 0) this.note(this.mmu.lastFetchHostPage2);
+    else {
+      this.pageLo = vaddrLo & PAGE_MASK_LO;
+      this.pageHi = vaddrHi;
+      this.pageHost = this.mmu.lastFetchHostPage * PAGE_SIZE;
+    }
     return v;
   }
 
@@ -334,7 +353,7 @@ export class SoftMmu implements MemorySlowPath, GuestMemoryAccess {
 
   /** A fetcher for translating one TB: it records the host pages it reads. */
   codeFetcher(mmuIdx: number): RecordingCodeFetcher {
-    return new RecordingCodeFetcher(this, mmuIdx);
+    return new RecordingCodeFetcher(this, mmuIdx, this.mem);
   }
 
   /** Host page of the code at (pcLo, pcHi), or -1 if it cannot be fetched (never raises). */

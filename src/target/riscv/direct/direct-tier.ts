@@ -124,7 +124,7 @@ export class DirectTier implements DecodingTier {
     this.interp = options.interp;
     this.dataMmuIdx = options.dataMmuIdx;
     this.decoder = new BlockDecoder(options.decoder);
-    this.arena = new CodeArena(undefined, options.initialWords);
+    this.arena = new CodeArena(undefined, options.initialWords ?? INITIAL_CODE_WORDS);
   }
 
   get codeSpaceFull(): boolean {
@@ -690,6 +690,13 @@ export class DirectTier implements DecodingTier {
     return ip + 2;
   }
 }
+
+/**
+ * The code arena's first size: 16 MiB, untouched until used (a fresh
+ * allocation this large is mapped zero pages), so it never grows by copying
+ * on a Linux boot (~2M words) and costs a small program nothing.
+ */
+const INITIAL_CODE_WORDS = 1 << 22;
 
 /** chainSlow's answer when the target is compiled: through() runs it. */
 const THROUGH_COMPILED = -2;

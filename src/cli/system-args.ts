@@ -51,9 +51,10 @@ Options:
 -serial mon:stdio      serial console on stdio (the only backend); Ctrl-A x quits
 -display none          accepted (there is no display)
 -no-reboot             exit when the guest resets instead of restarting it
--accel tcg[,tb-size=N][,tier=interp|wasm|auto][,thresh=N][,max-instances=N]
+-accel tcg[,tb-size=N][,tier=interp|direct|wasm|auto][,cold=direct|interp][,thresh=N][,max-instances=N]
                        translation options: TB cache size in MiB, which code tiers run
-                       (default auto: interpreted until hot, then compiled to Wasm),
+                       (default auto: interpreted until hot, then compiled to Wasm), which
+                       interpreter runs cold code under auto (the direct tier, or the IR one),
                        executions before a TB is compiled to Wasm, cap on live Wasm instances
 -d item[,item...]      enable logging (-d help lists the items; tb-stats logs each translated TB
                        and prints the counters at exit)

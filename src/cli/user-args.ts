@@ -38,9 +38,10 @@ Options:
 -E var=value           set a variable in the guest's environment (repeatable, or comma-separated)
 -U var                 remove a variable from the guest's environment (repeatable, or comma-separated)
 -0 argv0               use 'argv0' as the guest's argv[0]
--accel tcg[,tb-size=N][,tier=interp|wasm|auto][,thresh=N][,max-instances=N]
+-accel tcg[,tb-size=N][,tier=interp|direct|wasm|auto][,cold=direct|interp][,thresh=N][,max-instances=N]
                        translation options: TB cache size in MiB, which code tiers run
-                       (default auto: interpreted until hot, then compiled to Wasm),
+                       (default auto: interpreted until hot, then compiled to Wasm), which
+                       interpreter runs cold code under auto (the direct tier, or the IR one),
                        executions before a TB is compiled to Wasm, cap on live Wasm instances
 -d item[,item...]      enable logging (-d help lists the items; strace and tb-stats included)
 -D logfile             write the log to 'logfile' instead of stderr

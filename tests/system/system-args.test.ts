@@ -25,6 +25,12 @@ test('the documented boot command line parses', () => {
   assert.equal(o.logFile, 'log.txt');
 });
 
+test('the cold tier: tier=direct, and cold=interp under auto', () => {
+  assert.deepEqual(parse(['-accel', 'tcg,tier=direct']).tier, { kind: 'direct' });
+  assert.deepEqual(parse(['-accel', 'tcg,cold=interp']).tier, { kind: 'auto', cold: 'interp' });
+  refuses(['-accel', 'tcg,cold=wasm'], /cold must be direct or interp/);
+});
+
 test('defaults: 128 MiB, the default firmware, tier=auto', () => {
   const o = parse([]);
   assert.equal(o.ramSize, 128 << 20);

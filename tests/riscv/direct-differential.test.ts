@@ -86,3 +86,21 @@ test(`direct tier = IR interpreter on ${PROGRAMS} random programs (seed ${SEED})
   assert.ok(instructions > BigInt(PROGRAMS) * 10n, `${instructions} instructions in ${PROGRAMS} programs`);
   assert.ok(faults > PROGRAMS / 20 && faults < PROGRAMS * 0.9, `${faults} of ${PROGRAMS} programs ended in a fault`);
 });
+
+test('blocks end at a page end and before an instruction straddling it, as TBs do', { timeout: 20_000 }, () => {
+  // addi a0, a0, k: four of them from 14 bytes before the second code page's start,
+  // so the fourth straddles the page end; then one more and ecall on the next page.
+  const addi = (k: number): number => ((k << 20) | (10 << 15) | (10 << 7) | 0x13) >>> 0;
+  const program = [addi(1), addi(2), addi(4), addi(8), addi(16), 0x73];
+  for (const start of [CODE + PAGE_SIZE - 14, CODE + PAGE_SIZE - 8]) {
+    const states = [new RvMachine(), new RvMachine({ direct: true })].map((m) => {
+      m.load(program, start);
+      m.setX(10, 0n);
+      m.mem.writeU64(CPU_BASE + Cpu.INSN_COUNT, 0n);
+      return endState(m, m.run(1000));
+    });
+    assert.deepEqual(states[1], states[0]);
+    assert.equal(states[0]!.x10, (31).toString(16));
+    assert.equal(states[0]!.cause, '8');
+  }
+});

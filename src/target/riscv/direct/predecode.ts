@@ -32,6 +32,9 @@ export interface DecodedBlock {
   size: number;
 }
 
+/** The longest op, in words (a branch). */
+const MAX_OP_WORDS = 5;
+
 /** (hi:lo) + offset, for |offset| < 2^31: the low and the high word. */
 let sumLo = 0, sumHi = 0;
 function add64(lo: number, hi: number, offset: number): void {
@@ -61,16 +64,19 @@ export class BlockDecoder {
     let liAt = -1;
     let size = 0, icount = 0;
     let lo = pcLo | 0, hi = pcHi | 0;
+    // Room for the whole block at once: at most 5 words an instruction (3 but for the last), and the END.
+    const w = arena.room(p - arena.used + MAX_OP_WORDS * Math.min(maxInsns, PAGE_SIZE / 2) + 3);
     for (;;) {
       const first = fetch.fetch16(lo, hi);
       const length = insnLength(first);
-      if (icount > 0 && length === 4 && pageOff + size === PAGE_SIZE - 2) break;
+      if (icount > 0 && length === 4 && pageOff + size === PAGE_SIZE - 2) {
+        p = end(w, p, lo, hi);
+        break;
+      }
       add64(lo, hi, 2);
       const insn = length === 2 ? first : (first | (fetch.fetch16(sumLo, sumHi) << 16)) >>> 0;
       add64(lo, hi, length);
       const nextLo = sumLo, nextHi = sumHi;
-      // Room for the longest op and the END after it.
-      const w = arena.room(p - arena.used + 16);
       const pattern = this.decoder.decodeInto(insn, args);
       const info = pattern === null ? null : this.info(pattern);
       const opStart = p;
@@ -151,13 +157,13 @@ export class BlockDecoder {
       icount++;
       size += length;
       lo = nextLo; hi = nextHi;
-      arena.used = p; // what is written so far survives a growth of the arena
-      if (ends) return { icount, size };
-      if (icount >= maxInsns || pageOff + size >= PAGE_SIZE) break;
+      if (ends) break;
+      if (icount >= maxInsns || pageOff + size >= PAGE_SIZE) {
+        p = end(w, p, lo, hi);
+        break;
+      }
     }
-    const w = arena.room(p - arena.used + 3);
-    w[p] = opWord(DOp.END, 0, 0, 0); w[p + 1] = lo; w[p + 2] = hi;
-    arena.used = p + 3;
+    arena.used = p;
     return { icount, size };
   }
 
@@ -170,6 +176,12 @@ export class BlockDecoder {
     }
     return info;
   }
+}
+
+/** The END op at p: the block ran out, the next instruction is at (lo, hi). */
+function end(w: Int32Array, p: number, lo: number, hi: number): number {
+  w[p] = opWord(DOp.END, 0, 0, 0); w[p + 1] = lo; w[p + 2] = hi;
+  return p + 3;
 }
 
 /** The register the LI op at p writes. */

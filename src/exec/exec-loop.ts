@@ -28,7 +28,7 @@ import { ExecLogger, hex64, LogFlag } from './log.js';
 import { CodeFetcher, GuestTarget } from './target.js';
 import { IrSource, TranslationBlock } from './tb.js';
 import { estimateTbBytes, TbCache } from './tb-cache.js';
-import { DecodingTier, IndirectJumpLookup, Snippet, SnippetMaker, Tier } from './tier.js';
+import { DecodingTier, DirectJumpLookup, IndirectJumpLookup, Snippet, SnippetMaker, Tier } from './tier.js';
 import { HostPageFetcher } from './host-page-fetcher.js';
 import { ColdTierPolicy, TierPolicy } from './tier-policy.js';
 
@@ -128,7 +128,7 @@ const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
 const EXCEPTION_W = (CPU_BASE + Cpu.EXCEPTION) >> 2;
 const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >> 2;
 
-export class ExecLoop implements IndirectJumpLookup, IrSource, SnippetMaker {
+export class ExecLoop implements DirectJumpLookup, IrSource, SnippetMaker {
   readonly cache: TbCache;
   readonly stats: ExecStats = { tbsTranslated: 0, tbsDecoded: 0, tbsTranslatedLate: 0, executions: 0, chainsLinked: 0, guestExceptions: 0, exitRequests: 0 };
   readonly policy: TierPolicy;
@@ -190,6 +190,10 @@ export class ExecLoop implements IndirectJumpLookup, IrSource, SnippetMaker {
     // `flags` is Cpu.TB_FLAGS, current: the loop stores it before each entry and every helper
     // that changes the flags stores them (system-helpers.ts).
     return this.cache.lookupJump(pcLo, pcHi, flags);
+  }
+
+  lookupDirectEntry(pcLo: number, pcHi: number, flags: number): number {
+    return this.cache.lookupDirect(pcLo, pcHi, flags);
   }
 
   /** Run until an exit (see the file comment); at most about budgetInsns guest instructions. */

@@ -44,6 +44,9 @@ const JUMP_CACHE_PAGE_BITS = 6;
 const JUMP_CACHE_SIZE = 1 << (JUMP_CACHE_OFFSET_BITS + JUMP_CACHE_PAGE_BITS);
 const JUMP_CACHE_PAGE_RUN = 1 << JUMP_CACHE_OFFSET_BITS;
 
+/** lookupDirect's answer when the jump cache does not hold the pc. */
+export const MISS = -2;
+
 /** Hash buckets of an empty cache (a power of two; doubled whenever the TBs outnumber them). */
 const MIN_BUCKETS = 1024;
 
@@ -91,6 +94,16 @@ export class TbCache {
   bytes = 0;
 
   private readonly jumpCache: (TranslationBlock | null)[] = new Array(JUMP_CACHE_SIZE).fill(null);
+  /**
+   * The jump cache's TBs again, as typed arrays: pc, flags (-1: empty) and
+   * direct-tier entry (TranslationBlock.directEntry), for lookupDirect, which
+   * then reads no TB object (a cache miss as often as not over a boot's 76K).
+   * Every write to jumpCache writes these too.
+   */
+  private readonly jcPcLo = new Int32Array(JUMP_CACHE_SIZE);
+  private readonly jcPcHi = new Int32Array(JUMP_CACHE_SIZE);
+  private readonly jcFlags = new Int32Array(JUMP_CACHE_SIZE).fill(-1);
+  private readonly jcDirect = new Int32Array(JUMP_CACHE_SIZE);
   /** The TLB flush log as the jump cache last saw it. */
   private seenGeneration: number;
   private seenWholeFlushes: number;
@@ -128,6 +141,7 @@ export class TbCache {
     const ring = log.flushedPages.length;
     if (log.wholeFlushes !== this.seenWholeFlushes || log.pageFlushes - this.seenPageFlushes > ring) {
       this.jumpCache.fill(null);
+      this.jcFlags.fill(-1);
     } else {
       for (let n = this.seenPageFlushes; n < log.pageFlushes; n++) {
         // TBs of the page before may reach into the flushed one.
@@ -144,6 +158,7 @@ export class TbCache {
   private clearJumpCachePage(pageLo: number): void {
     const start = jumpCacheIndex(pageLo);
     this.jumpCache.fill(null, start, start + JUMP_CACHE_PAGE_RUN);
+    this.jcFlags.fill(-1, start, start + JUMP_CACHE_PAGE_RUN);
   }
 
   get size(): number {
@@ -166,7 +181,7 @@ export class TbCache {
     for (let tb: TranslationBlock | null = this.buckets[hashKey(pcLo, pcHi, flags) & this.bucketMask]!; tb !== null; tb = tb.hashNext) {
       if ((tb.pcLo | 0) !== (pcLo | 0) || (tb.pcHi | 0) !== (pcHi | 0) || tb.flags !== flags) continue;
       if (!this.stillMapped(tb, codeMmuIdx)) continue;
-      this.jumpCache[slot] = tb;
+      this.setJumpCache(slot, tb);
       this.stats.mapHits++;
       return tb;
     }
@@ -190,6 +205,30 @@ export class TbCache {
     return null;
   }
 
+  /**
+   * lookupJump for a tier that runs TBs by their direct-tier entry: the
+   * entry of the TB the jump cache holds for (pc, flags), -1 if that TB has
+   * none (it is not the direct tier's), MISS if the slot holds another pc.
+   * An entry stays right while the TB is in the jump cache: a TB leaves the
+   * direct tier (release) only when it is invalidated or the cache flushed,
+   * which clear its slot.
+   */
+  lookupDirect(pcLo: number, pcHi: number, flags: number): number {
+    this.syncJumpCache();
+    const slot = jumpCacheIndex(pcLo);
+    if (this.jcFlags[slot] !== flags || this.jcPcLo[slot] !== (pcLo | 0) || this.jcPcHi[slot] !== (pcHi | 0)) return MISS;
+    this.stats.jumpCacheHits++;
+    return this.jcDirect[slot]!;
+  }
+
+  private setJumpCache(slot: number, tb: TranslationBlock): void {
+    this.jumpCache[slot] = tb;
+    this.jcPcLo[slot] = tb.pcLo;
+    this.jcPcHi[slot] = tb.pcHi;
+    this.jcFlags[slot] = tb.flags;
+    this.jcDirect[slot] = tb.directEntry;
+  }
+
   /** Add a freshly translated TB of estimated size `bytes`. */
   insert(tb: TranslationBlock, bytes: number = estimateTbBytes(tb)): void {
     if (tb.cachedBytes !== 0) throw new Error('TbCache.insert: the TB is in a cache already');
@@ -208,7 +247,7 @@ export class TbCache {
       }
       set.add(tb);
     }
-    this.jumpCache[jumpCacheIndex(tb.pcLo)] = tb;
+    this.setJumpCache(jumpCacheIndex(tb.pcLo), tb);
   }
 
   /** Drop every TB with code in hostPage; returns how many. */
@@ -242,7 +281,10 @@ export class TbCache {
     }
     tb.hashNext = null;
     const slot = jumpCacheIndex(tb.pcLo);
-    if (this.jumpCache[slot] === tb) this.jumpCache[slot] = null;
+    if (this.jumpCache[slot] === tb) {
+      this.jumpCache[slot] = null;
+      this.jcFlags[slot] = -1;
+    }
     for (const page of tb.hostPages) {
       const set = this.pages.get(page);
       if (set === undefined) continue;
@@ -271,6 +313,7 @@ export class TbCache {
     this.count = 0;
     this.pages.clear();
     this.jumpCache.fill(null);
+    this.jcFlags.fill(-1);
     this.bytes = 0;
     this.stats.flushes++;
     this.hooks.onFlush();

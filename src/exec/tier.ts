@@ -35,6 +35,12 @@ export interface IndirectJumpLookup {
   lookupIndirect(pcLo: number, pcHi: number, flags: number): TranslationBlock | null;
 }
 
+/** An IndirectJumpLookup that also answers with a TB's direct-tier entry alone (TbCache.lookupDirect). */
+export interface DirectJumpLookup extends IndirectJumpLookup {
+  /** The direct-tier entry of the TB the jump cache holds for (pc, flags); -1 if it has none, LOOKUP_MISS if none is held. */
+  lookupDirectEntry(pcLo: number, pcHi: number, flags: number): number;
+}
+
 /** A one-instruction TB the IR interpreter runs for a decoding tier (its icount is 0: the block counts it). */
 export interface Snippet {
   readonly tb: TranslationBlock;
@@ -57,7 +63,7 @@ export interface SnippetMaker {
 export interface DecodingTier extends Tier {
   budget: number;
   hotThreshold: number;
-  indirectJumps: IndirectJumpLookup | null;
+  indirectJumps: DirectJumpLookup | null;
   crossPageLookups: boolean;
   snippets: SnippetMaker | null;
   /** The code space is nearly full: the loop flushes the TB cache before the next decode. */

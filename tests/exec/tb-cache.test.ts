@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TbCache } from '../../src/exec/tb-cache.js';
+import { MISS, TbCache } from '../../src/exec/tb-cache.js';
 import { TranslationBlock } from '../../src/exec/tb.js';
 import { Prot } from '../../src/memory/softmmu-api.js';
 import { makeMmu } from '../memory/fakes.js';
@@ -230,4 +230,26 @@ test('thousands of TBs: the hash table grows, and lookups, invalidations and a f
   const again = tb(pcs[5]!, [page(0)]);
   cache.insert(again, 10);
   assert.equal(cache.lookup(pcs[5]!, 0, 0, 0), again, 'the emptied table takes new TBs');
+});
+
+test('lookupDirect answers the jump cache\'s TB by its direct-tier entry, and misses once the TB or its mapping is gone', () => {
+  const { map, mmu, cache, page, hostPage } = setup();
+  map.map(0x1000, hostPage(0), RX);
+  const a = tb(0x1000, [page(0)]);
+  a.directEntry = 1234;
+  const b = tb(0x1100, [page(0)]); // a TB of another tier: no direct entry
+  cache.insert(a);
+  cache.insert(b);
+  assert.equal(cache.lookupDirect(0x1000, 0, 0), 1234);
+  assert.equal(cache.lookupDirect(0x1100, 0, 0), -1);
+  assert.equal(cache.lookupDirect(0x1000, 0, 3), MISS, 'other flags');
+  assert.equal(cache.lookupDirect(0x1000, 1, 0), MISS, 'other high word');
+  mmu.flushPage(0x1000, 0); // the mapping may have changed: looked up (and checked) again first
+  assert.equal(cache.lookupDirect(0x1000, 0, 0), MISS);
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), a);
+  assert.equal(cache.lookupDirect(0x1000, 0, 0), 1234);
+  cache.invalidate(a);
+  assert.equal(cache.lookupDirect(0x1000, 0, 0), MISS);
+  cache.flush();
+  assert.equal(cache.lookupDirect(0x1100, 0, 0), MISS);
 });

@@ -25,7 +25,8 @@
 
 import { TranslationBlock } from '../../../exec/tb.js';
 import { CodeFetcher } from '../../../exec/target.js';
-import { DecodingTier, IndirectJumpLookup, SnippetMaker, Tier } from '../../../exec/tier.js';
+import { DecodingTier, DirectJumpLookup, SnippetMaker, Tier } from '../../../exec/tier.js';
+import { MISS } from '../../../exec/tb-cache.js';
 import { ExitCode } from '../../../ir/ops.js';
 import { Cond } from '../../../ir/types.js';
 import { Cpu, CPU_BASE } from '../../../memory/layout.js';
@@ -87,7 +88,7 @@ export class DirectTier implements DecodingTier {
   /** Guest instructions of the TBs this tier entered (each counted whole, as Cpu.INSN_COUNT does). */
   instructions = 0;
   /** Set by the exec loop: goto_ptr continues through its jump cache. */
-  indirectJumps: IndirectJumpLookup | null = null;
+  indirectJumps: DirectJumpLookup | null = null;
   /** Set when the loop never links across pages: unlinked jumps to another page look up too. */
   crossPageLookups = false;
   hotThreshold = Infinity;
@@ -532,11 +533,12 @@ export class DirectTier implements DecodingTier {
       } else {
         const lookup = this.indirectJumps;
         if (lookup === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return ExitCode.Next;
-        const next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
-        if (next === null) return ExitCode.Next;
-        to = next.directEntry;
+        to = lookup.lookupDirectEntry(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
         if (to < 0 || code[to + TbHeader.RUNNABLE] === 0 || code[to + TbHeader.COUNT] === this.hotThreshold) {
-          if (!this.compiled(next)) return ExitCode.Next;
+          // Not one to run here: a compiled one runs through(); the rest go back to the loop.
+          if (to === MISS) return ExitCode.Next;
+          const next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
+          if (next === null || !this.compiled(next)) return ExitCode.Next;
           this.onIndirectJump?.(this.tbs[code[entry + TbHeader.TB_ID]!] ?? null, next);
           to = this.through(next);
           if (to < 0) return -to - 1;

@@ -15,7 +15,8 @@
 
 import { CodeFetcher } from '../../../exec/target.js';
 import { IrSource, TranslationBlock } from '../../../exec/tb.js';
-import { IndirectJumpLookup, Snippet, SnippetMaker } from '../../../exec/tier.js';
+import { DirectJumpLookup, Snippet, SnippetMaker } from '../../../exec/tier.js';
+import { MISS } from '../../../exec/tb-cache.js';
 import { ExitCode } from '../../../ir/ops.js';
 import { CPU_BASE, GUEST_BASE, Cpu } from '../../../memory/layout.js';
 import { LinearMemory } from '../../../memory/linear-memory.js';
@@ -99,7 +100,12 @@ export function warmUpDirectTier(): void {
   });
   decode(FAR_VADDR);
   const byPc = new Map(tbs.map((tb) => [tb.pcLo, tb]));
-  const lookup: IndirectJumpLookup = { lookupIndirect: (pcLo) => byPc.get(pcLo) ?? null };
+  let lookups = 0;
+  const lookup: DirectJumpLookup = {
+    lookupIndirect: (pcLo) => byPc.get(pcLo) ?? null,
+    // Sometimes missed, so the tier also takes its way back to the loop.
+    lookupDirectEntry: (pcLo) => ++lookups % 7 === 0 ? MISS : byPc.get(pcLo)?.directEntry ?? MISS,
+  };
   tier.indirectJumps = lookup;
   tier.crossPageLookups = true;
   for (let round = 0; round < ROUNDS; round++) {

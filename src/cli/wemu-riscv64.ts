@@ -10,7 +10,7 @@ import { TierUnavailableError } from '../user/tier-choice.js';
 import { signalDescription } from '../user/signals.js';
 import { UserMode, UserModeResult } from '../user/user-mode.js';
 import { openLog, packageVersion, writeAll } from './cli-io.js';
-import { BRANCH_HINT_FLAG, setFlagsFromString } from './v8-flags.js';
+import { BRANCH_HINT_FLAG, NO_OSR_FLAG, setFlagsFromString } from './v8-flags.js';
 import { CliOptions, guestEnvironment, parseCommandLine, USAGE, UsageError } from './user-args.js';
 
 const NAME = 'wemu-riscv64';
@@ -105,6 +105,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
 /** Entry point for bin/wemu-riscv64. */
 export function main(): void {
   setFlagsFromString(BRANCH_HINT_FLAG);
+  setFlagsFromString(NO_OSR_FLAG);
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {

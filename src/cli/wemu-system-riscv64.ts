@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { logItemNames } from '../exec/log.js';
-import { BRANCH_HINT_FLAG, EAGER_WASM_FLAG, setFlagsFromString } from './v8-flags.js';
+import { BRANCH_HINT_FLAG, NO_OSR_FLAG, EAGER_WASM_FLAG, setFlagsFromString } from './v8-flags.js';
 import { CharBackend } from '../hw/device.js';
 import { BootImages } from '../machine/boot.js';
 import { FileImage, ImageReadError, readImageBytes } from '../machine/image-source.js';
@@ -154,6 +154,7 @@ export function main(): void {
 function runHere(): void {
   setFlagsFromString(EAGER_WASM_FLAG);
   setFlagsFromString(BRANCH_HINT_FLAG);
+  setFlagsFromString(NO_OSR_FLAG);
   runSystemCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {

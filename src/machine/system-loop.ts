@@ -15,7 +15,6 @@
 // and timers are seen. A write to the test device stops it with a status.
 
 import { InterpTier } from '../backend/interp/interp-tier.js';
-import { createWarmInterpTier } from '../backend/interp/warm-up.js';
 import { EXIT_BUDGET, EXIT_EXCEPTION, ExecLoop } from '../exec/exec-loop.js';
 import { ExecLogger, LogFlag, makeLogger } from '../exec/log.js';
 import { TierPolicy } from '../exec/tier-policy.js';
@@ -32,7 +31,7 @@ import { createRiscvSystemCpu, RiscvHart, RV_EXIT_WFI } from '../target/riscv/sy
 import { CLINT_TIMEBASE_HZ } from '../hw/clint.js';
 import { CharBackend } from '../hw/device.js';
 import {
-  createDirectTier, coldTierStatsLines, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines, usesDirectTier,
+  coldTierStatsLines, createColdTiers, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines,
 } from '../user/tier-choice.js';
 import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { BootImages, BootInfo, bootVirt } from './boot.js';
@@ -177,10 +176,9 @@ export class SystemMachine {
     this.mmu = new SoftMmu(this.mem, hart.mmu, target);
     this.mmu.mmioBus = board.phys;
     hart.attachTlb(this.mmu);
-    this.interp = createWarmInterpTier(this.mem, target.helpers, this.mmu);
     // run() yields to the event loop every few ms, so modules can compile off the main thread.
     const tier = options.tier ?? { kind: 'interp' };
-    this.direct = usesDirectTier(tier) ? createDirectTier(this.mem, this.mmu, target, this.interp) : undefined;
+    ({ interp: this.interp, direct: this.direct } = createColdTiers(this.mem, this.mmu, target, tier));
     this.policy = createTierPolicy({ background: true, checkMappings: true, ...tier, threshold: tier.threshold ?? SYSTEM_THRESH }, this);
     this.loop = new ExecLoop({
       mem: this.mem,

@@ -9,6 +9,7 @@ import { LinearMemory } from '../memory/linear-memory.js';
 import { SoftMmu } from '../memory/softmmu.js';
 import { RiscvTarget } from '../target/riscv/riscv-target.js';
 import { InterpTier } from '../backend/interp/interp-tier.js';
+import { createWarmInterpTier, prepareTbShapes } from '../backend/interp/warm-up.js';
 import { createTiering, WasmTiering } from '../backend/wasm/tiering.js';
 import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { createWarmDirectTier } from '../target/riscv/direct/warm-up.js';
@@ -61,6 +62,20 @@ export interface TierHost {
 /** The options run cold code in the direct tier (src/target/riscv/direct/). */
 export function usesDirectTier(options: TierOptions): boolean {
   return options.kind === 'direct' || (options.kind === 'auto' && options.cold !== 'interp');
+}
+
+/**
+ * The cold tiers of a machine: the IR interpreter, and the direct tier when
+ * the options use it (the IR interpreter then runs only its snippets, and is
+ * not warmed up: V8 would spend ~100 ms of its one background thread
+ * optimizing a dispatch loop that hardly runs, while the machine's first
+ * Wasm compiles wait behind it).
+ */
+export function createColdTiers(mem: LinearMemory, mmu: SoftMmu, target: RiscvTarget, options: TierOptions): { interp: InterpTier; direct: DirectTier | undefined } {
+  if (!usesDirectTier(options)) return { interp: createWarmInterpTier(mem, target.helpers, mmu), direct: undefined };
+  prepareTbShapes();
+  const interp = new InterpTier(mem, target.helpers, mmu);
+  return { interp, direct: createDirectTier(mem, mmu, target, interp) };
 }
 
 /** The direct tier of a machine, its snippets run by `interp`. */

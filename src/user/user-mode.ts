@@ -7,7 +7,6 @@
 
 import * as nodePath from 'node:path';
 import { InterpTier } from '../backend/interp/interp-tier.js';
-import { createWarmInterpTier } from '../backend/interp/warm-up.js';
 import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { EXIT_BUDGET, EXIT_EXCEPTION, ExecLoop } from '../exec/exec-loop.js';
 import { ExecLogger, LogFlag, makeLogger } from '../exec/log.js';
@@ -30,7 +29,7 @@ import { defaultAction, DefaultAction, Sig, SiCode, SigInfo, signalName } from '
 import { SyscallDispatcher } from './syscalls.js';
 import { pollAlarm } from './syscalls-time.js';
 import {
-  accelProperties, createDirectTier, coldTierStatsLines, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines, usesDirectTier,
+  accelProperties, coldTierStatsLines, createColdTiers, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines,
 } from './tier-choice.js';
 
 export interface UserModeOptions {
@@ -86,7 +85,7 @@ export class UserMode {
   readonly regs = new GuestRegisters(this.mem);
   readonly target = new RiscvTarget(this.mem, { mmuIdx: 0 });
   readonly mmu = new SoftMmu(this.mem, this.map, this.target);
-  readonly interp = createWarmInterpTier(this.mem, this.target.helpers, this.mmu);
+  readonly interp: InterpTier;
   readonly direct: DirectTier | undefined;
   readonly loop: ExecLoop;
   readonly process: UserProcess;
@@ -103,7 +102,7 @@ export class UserMode {
     const items = options.logItems ?? '';
     this.logger = items !== '' ? makeLogger(items, (line) => this.log(line.endsWith('\n') ? line : line + '\n'), () => this.dumpCpu()) : undefined;
     const tier = options.tier ?? { kind: 'interp' };
-    this.direct = usesDirectTier(tier) ? createDirectTier(this.mem, this.mmu, this.target, this.interp) : undefined;
+    ({ interp: this.interp, direct: this.direct } = createColdTiers(this.mem, this.mmu, this.target, tier));
     this.policy = createTierPolicy(tier, this);
     const policy = this.policy;
     this.loop = new ExecLoop({

@@ -144,7 +144,16 @@ export function warmUpInterpreter(): void {
  * which is thrown away (a lazy deopt, once each, on the Linux boot while the
  * kernel starts) and runs unoptimized until V8 compiles it again.
  */
+let tbShapesPrepared = false;
+
+/** generalizeTbFields, once per process: for a machine whose cold tier is not this interpreter (its own warm-up calls it too). */
+export function prepareTbShapes(): void {
+  generalizeTbFields(new HelperTable());
+}
+
 function generalizeTbFields(helpers: HelperTable): void {
+  if (tbShapesPrepared) return;
+  tbShapesPrepared = true;
   const tb = new TranslationBlock(PCS[0]!, 0, 0, 1, 4, [0], new IRFunction(GLOBALS, helpers));
   tb.bindColdSlot(new CodeArena(2, 2, 0), 0);
   tb.valid = false;

@@ -13,9 +13,10 @@
 // of every kind in a scratch memory of its own. The feedback lives with the
 // functions, so the machine's tier starts with all of it.
 
+import { isGuestException } from '../../../exec/exception.js';
 import { CodeFetcher } from '../../../exec/target.js';
 import { IrSource, TranslationBlock } from '../../../exec/tb.js';
-import { DirectJumpLookup, Snippet, SnippetMaker } from '../../../exec/tier.js';
+import { DirectJumpLookup, Snippet, SnippetMaker, Tier } from '../../../exec/tier.js';
 import { MISS } from '../../../exec/tb-cache.js';
 import { ExitCode } from '../../../ir/ops.js';
 import { CPU_BASE, GUEST_BASE, Cpu } from '../../../memory/layout.js';
@@ -35,10 +36,12 @@ const IR_SOURCES: IrSource[] = [{ irFor: () => { throw new Error('warm-up: no IR
   irFor(): never { throw new Error('warm-up: no IR'); }
 })()];
 const DATA_VADDR = 0x4000_0000, KERNEL_VADDR = -0x8000_0000 + PAGE_SIZE, UNMAPPED_VADDR = 0x5000_0000;
-/** Pointer registers: memory ops take their base from one; random instructions may overwrite them (then they miss). */
+/** Pointer registers: memory ops take their base from one; nothing in the ring writes them. */
 const POINTERS = [5, 6, 7];
 /** Rounds: V8 allocates feedback vectors after a function's first few calls (see the interpreter's warm-up). */
 const ROUNDS = 24;
+/** Instances of each pattern in the ring. */
+const INSTANCES = 4;
 /** Instructions per block before its way out. */
 const BODY = 12;
 /** The ways a block ends, one block each, in a ring. */
@@ -78,6 +81,9 @@ export function warmUpDirectTier(): void {
     },
     store() {},
   };
+  // The machine's tier holds a SoftMmu and an InterpTier where this one holds fakes: a first tier
+  // with other fakes makes V8 keep those fields as "any object" (see the fields below).
+  void new DirectTier({ mem, slowPath: { load() {}, store() {} }, decoder: USER_DECODER, dataMmuIdx: () => 0, interp: new FakeCompiled(mem, new Map(), 0) });
   const tier = new DirectTier({ mem, slowPath, decoder: USER_DECODER, dataMmuIdx: () => 0, interp: snippets });
   tier.snippets = snippets;
   const tbs: TranslationBlock[] = [];
@@ -99,6 +105,10 @@ export function warmUpDirectTier(): void {
     tb.chainTo(1, tbs[i + 1]!);
   });
   decode(FAR_VADDR);
+  // Some blocks are "compiled": jumps to them go through the compiled tier (DirectTier.through).
+  tbs.forEach((tb, i) => {
+    if (i > 3 && i % 4 === 1 && i + 1 < tbs.length - 1) tb.wasmCode = COMPILED;
+  });
   const byPc = new Map(tbs.map((tb) => [tb.pcLo, tb]));
   let lookups = 0;
   const lookup: DirectJumpLookup = {
@@ -106,13 +116,27 @@ export function warmUpDirectTier(): void {
     // Sometimes missed, so the tier also takes its way back to the loop.
     lookupDirectEntry: (pcLo) => ++lookups % 7 === 0 ? MISS : byPc.get(pcLo)?.directEntry ?? MISS,
   };
+  // The fields the machine sets after making its tier hold objects of other classes there: each is
+  // given two kinds here, so V8 already knows them as "any object" (a field type changing under
+  // optimized code throws it away; it aborted a 135 ms TurboFan compile of execute on the boot).
+  tier.indirectJumps = { lookupIndirect: () => null, lookupDirectEntry: () => MISS };
   tier.indirectJumps = lookup;
+  tier.snippets = { snippet: (pcLo, pcHi, flags, f) => snippets.snippet(pcLo, pcHi, flags, f) };
+  tier.snippets = snippets;
+  tier.compiledTier = new FakeCompiled(mem, byPc, 1);
+  tier.compiledTier = new (class extends FakeCompiled {})(mem, byPc, 0);
+  tier.onIndirectJump = () => {};
   tier.crossPageLookups = true;
   for (let round = 0; round < ROUNDS; round++) {
     seedRegisters(mem, round, next);
     tier.budget = round % 5 === 4 ? 8 : Number.MAX_SAFE_INTEGER;
     snippets.round = round;
-    tier.execute(tbs[round % 3]!);
+    try {
+      tier.execute(tbs[round % 3]!);
+    } catch (e) {
+      // Nothing here raises (pointer registers are never written); should something, the warm-up goes on.
+      if (!isGuestException(e)) throw e;
+    }
   }
 }
 
@@ -153,7 +177,8 @@ const BODY_PATTERNS: readonly CompiledPattern[] = USER_DECODER.patterns.filter((
 function ringOfBlocks(next: () => number): number[] {
   const out: number[] = [];
   let k = 0;
-  const rounds = Math.ceil(BODY_PATTERNS.length / BODY / ENDERS.length) + 1;
+  // Each pattern a few times over, with other immediates (a shift by 32 or more takes another path).
+  const rounds = Math.ceil(INSTANCES * BODY_PATTERNS.length / BODY / ENDERS.length) + 1;
   for (let r = 0; r < rounds; r++) {
     for (const ender of ENDERS) {
       for (let i = 0; i < (ender === 'limit' ? BODY + 4 : BODY); i++) push(out, instance(BODY_PATTERNS[k++ % BODY_PATTERNS.length]!, next));
@@ -203,11 +228,42 @@ function wayOut(e: Ender, next: () => number): number[] {
     case 'c.bnez': return [0xe001 | ((next() & 7) << 7) | (1 << 3)];
     case 'jal': return [(0x400000 | (1 << 7) | 0x6f) >>> 0]; // jal ra, +4
     case 'c.j': return [0xa001 | (1 << 3)]; // c.j +2
-    // auipc t1, 0; xor t1, t1, zero (so no constant is folded); jalr ra, 12(t1)
-    case 'jalr': return [0x317, 0x00034333, (12 << 20) | (6 << 15) | (1 << 7) | 0x67];
-    case 'call': return [0x317, (8 << 20) | (6 << 15) | (6 << 7) | 0x67]; // auipc t1, 0; jalr t1, 8(t1)
+    // auipc t3, 0; xor t3, t3, zero (so no constant is folded); jalr ra, 12(t3)
+    case 'jalr': return [0xe17, 0x000e4e33, ((12 << 20) | (28 << 15) | (1 << 7) | 0x67) >>> 0];
+    case 'call': return [0xe17, ((8 << 20) | (28 << 15) | (28 << 7) | 0x67) >>> 0]; // auipc t3, 0; jalr t3, 8(t3)
     case 'limit': return [];
     case 'snippet': return [0x02b57553 /* fadd.d fa0, fa0, fa1, dyn */, 0x0000100f /* fence.i */];
+  }
+}
+
+/** The compiled code of the warm-up's "compiled" blocks (never run: FakeCompiled stands in for it). */
+const COMPILED = {};
+
+/**
+ * The compiled tier as the warm-up's tier sees it: it "runs" a compiled block
+ * by leaving it for the next one, by each way a compiled TB may leave.
+ */
+class FakeCompiled implements Tier {
+  readonly name = 'warm-up compiled tier';
+  budget = 0;
+  lastTb: TranslationBlock | null = null;
+  private runs = 0;
+
+  constructor(private readonly mem: LinearMemory, private readonly byPc: Map<number, TranslationBlock>, private readonly skew: number) {}
+
+  prepare(): void {}
+
+  execute(tb: TranslationBlock): number {
+    this.lastTb = tb;
+    this.budget -= tb.icount;
+    this.mem.i32[(CPU_BASE + Cpu.PC) >> 2] = tb.pcLo + tb.size;
+    const k = ++this.runs + this.skew;
+    if (k % 23 === 0) return ExitCode.TargetBase; // an exit of its own: back to the loop
+    return k % 3 === 0 ? ExitCode.Next : k % 3 === 1 ? ExitCode.Chain0 : ExitCode.Chain1;
+  }
+
+  flush(): void {
+    this.byPc.clear();
   }
 }
 

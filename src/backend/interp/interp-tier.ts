@@ -56,24 +56,23 @@ import {
   mulhs32, mulhu32, popcount32, shift64, ShiftKind,
 } from './arith64.js';
 import { cond32, cond64 } from './cond.js';
-import { CodeArena, HEADER_WORDS, TbHeader } from './code-arena.js';
+import { ArenaTbs, EntryFields } from './arena-tbs.js';
+import { CodeArena, TbHeader } from './code-arena.js';
 import { ConstPool } from './const-pool.js';
 import { encodeForInterp } from './encode.js';
 import { guestLoadGeneric, guestStoreGeneric, hostLoad, hostStore } from './memory-ops.js';
 import { IOp } from './iop.js';
+import {
+  EXIT_REQUEST_W, HELPER_ARGS_W, HELPER_RET_W, INSN_COUNT_W, MASK16, MASK32, MASK64, MASK8, PC_W, TB_FLAGS_W, TLB_ENTRY_WORD_SHIFT,
+  TLB_INDEX_MASK, W_ADDEND, W_READ_TAG, W_WRITE_TAG,
+} from '../../memory/words.js';
 
-const PC_W = (CPU_BASE + Cpu.PC) >>> 2;
-const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >>> 2;
-const INSN_COUNT_W = (CPU_BASE + Cpu.INSN_COUNT) >>> 2;
-const HELPER_RET_W = (CPU_BASE + Cpu.HELPER_RET) >>> 2;
-const HELPER_ARGS_W = (CPU_BASE + Cpu.HELPER_ARGS) >>> 2;
-const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >>> 2;
-const TLB_INDEX_MASK = TLB_ENTRIES - 1;
-/** Words per TLB entry (32 bytes): index << 3 is the entry's word offset in its table. */
-const TLB_ENTRY_WORD_SHIFT = 3;
-/** Word offsets inside an entry: read tag (0, 1), write tag (2, 3), addend (6). */
-const W_READ_TAG = 0, W_WRITE_TAG = 2, W_ADDEND = 6;
-const MASK8 = PAGE_MASK_LO, MASK16 = PAGE_MASK_LO | 1, MASK32 = PAGE_MASK_LO | 3, MASK64 = PAGE_MASK_LO | 7;
+/** The TB fields holding a TB's place in this tier's arena. */
+const INTERP_ENTRY: EntryFields = {
+  entry: (tb) => tb.interpEntry,
+  set: (tb, entry, words) => { tb.interpEntry = entry; tb.interpWords = words; },
+};
+
 
 export class InterpTier implements Tier {
   readonly name = 'interp';
@@ -89,8 +88,8 @@ export class InterpTier implements Tier {
   hotThreshold = Infinity;
   private readonly pool: ConstPool;
   private readonly arena = new CodeArena();
-  /** The TBs with code in the arena, by their header's TB_ID (null once released). */
-  private tbs: (TranslationBlock | null)[] = [];
+  /** The TBs with code in the arena. */
+  private readonly tbs = new ArenaTbs(this.arena, INTERP_ENTRY);
   /** Entry of the TB entered last (-1: none): lastTb, without a TB object store at every jump. */
   private lastEntry = -1;
 
@@ -115,7 +114,7 @@ export class InterpTier implements Tier {
 
   /** The TB whose exit produced execute's last return value (null after a flush, or if it was released since). */
   get lastTb(): TranslationBlock | null {
-    return this.lastEntry < 0 ? null : this.tbs[this.arena.words[this.lastEntry + TbHeader.TB_ID]!] ?? null;
+    return this.lastEntry < 0 ? null : this.tbs.at(this.lastEntry);
   }
 
   prepare(tb: TranslationBlock): void {
@@ -123,16 +122,7 @@ export class InterpTier implements Tier {
     if (ir === null) throw new Error('interp: TB has no IR');
     this.release(tb); // prepared before: that code is dropped
     const arena = this.arena;
-    const entry = encodeForInterp(ir, arena, this.pool, this.helpers);
-    const words = arena.words;
-    words[entry + TbHeader.TB_ID] = this.tbs.length;
-    words[entry + TbHeader.ICOUNT] = tb.icount;
-    words[entry + TbHeader.LINK0] = -1;
-    words[entry + TbHeader.LINK1] = -1;
-    this.tbs.push(tb);
-    tb.bindColdSlot(arena, entry + TbHeader.COUNT);
-    tb.interpWords = arena.used - entry + HEADER_WORDS;
-    tb.interpEntry = entry;
+    this.tbs.add(tb, encodeForInterp(ir, arena, this.pool, this.helpers));
   }
 
   /**
@@ -141,21 +131,11 @@ export class InterpTier implements Tier {
    * never run here again without a new prepare.
    */
   release(tb: TranslationBlock): void {
-    const entry = tb.interpEntry;
-    if (entry < 0) return;
-    tb.unbindColdSlot();
-    tb.interpEntry = -1;
-    const id = this.arena.words[entry + TbHeader.TB_ID]!;
-    if (this.tbs[id] === tb) this.tbs[id] = null;
+    this.tbs.release(tb);
   }
 
   flush(): void {
-    for (const tb of this.tbs) {
-      if (tb === null) continue;
-      tb.unbindColdSlot();
-      tb.interpEntry = -1;
-    }
-    this.tbs = [];
+    this.tbs.clear();
     this.pool.reset();
     this.arena.reset();
     this.lastEntry = -1;
@@ -169,7 +149,7 @@ export class InterpTier implements Tier {
    * not, as page tables change under it.
    */
   private chainSlow(code: Int32Array, entry: number, slot: number, pcLo: number, pcHi: number): number {
-    const cur = this.tbs[code[entry + TbHeader.TB_ID]!] ?? null;
+    const cur = this.tbs.at(entry);
     if (cur === null) return -1;
     let next = slot === 0 ? cur.jump0 : cur.jump1;
     if (next !== null) {

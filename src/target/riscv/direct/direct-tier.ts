@@ -36,6 +36,7 @@ import { MemorySlowPath } from '../../../memory/softmmu-api.js';
 import { PAGE_BITS, PAGE_MASK_LO, TLB_ENTRIES, TLB_TABLE_SIZE } from '../../../memory/tlb-layout.js';
 import { TLB_BASE } from '../../../memory/layout.js';
 import { CodeArena, HEADER_WORDS, TbHeader } from '../../../backend/interp/code-arena.js';
+import { ArenaTbs, EntryFields } from '../../../backend/interp/arena-tbs.js';
 import {
   bswap32, ctz32, div32, div64, DivKind, mul2x64, mul64, popcount32, shift64, ShiftKind,
 } from '../../../backend/interp/arith64.js';
@@ -45,21 +46,22 @@ import { RiscvDecoder } from '../decoder.js';
 import { raiseGuestException } from '../rv-helpers.js';
 import { DOp, OP_MASK, SNIPPET_ENDS } from './direct-ops.js';
 import { BlockDecoder, BlockPrologue, PROLOGUE_WORDS } from './predecode.js';
+import {
+  EXIT_REQUEST_W, HELPER_RET_W, INSN_COUNT_W, MASK16, MASK32, MASK64, MASK8, PC_W, TB_FLAGS_W, TLB_INDEX_MASK, W_ADDEND, W_READ_TAG,
+  W_WRITE_TAG,
+} from '../../../memory/words.js';
 
-const PC_W = (CPU_BASE + Cpu.PC) >>> 2;
-const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >>> 2;
-const INSN_COUNT_W = (CPU_BASE + Cpu.INSN_COUNT) >>> 2;
-const HELPER_RET_W = (CPU_BASE + Cpu.HELPER_RET) >>> 2;
-const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >>> 2;
+/** The TB fields holding a TB's place in this tier's arena. */
+const DIRECT_ENTRY: EntryFields = {
+  entry: (tb) => tb.directEntry,
+  set: (tb, entry, words) => { tb.directEntry = entry; tb.directWords = words; },
+};
+
 /** x0's word: its slot in the CPU state is never written, so register 0 reads as zero. */
 const XW = (CPU_BASE + Rv.X) >>> 2;
 const RES_ADDR_W = (CPU_BASE + Rv.RES_ADDR) >>> 2;
 const RES_VALUE_W = (CPU_BASE + Rv.RES_VALUE) >>> 2;
 const AMO_W = (CPU_BASE + Rv.AMO_IN_PROGRESS) >>> 2;
-const TLB_INDEX_MASK = TLB_ENTRIES - 1;
-/** Word offsets inside a TLB entry (tlb-layout.ts): read tag, write tag, addend. */
-const W_READ_TAG = 0, W_WRITE_TAG = 2, W_ADDEND = 6;
-const MASK8 = PAGE_MASK_LO, MASK16 = PAGE_MASK_LO | 1, MASK32 = PAGE_MASK_LO | 3, MASK64 = PAGE_MASK_LO | 7;
 
 /** rd << 1, rs1 << 1, rs2 << 1 from an op word: added to XW, the register's word. */
 const RD2 = 7, RS12 = 12, RS22 = 17;
@@ -110,8 +112,8 @@ export class DirectTier implements DecodingTier {
   private readonly dataMmuIdx: (flags: number) => number;
   private readonly decoder: BlockDecoder;
   private readonly arena: CodeArena;
-  /** The TBs with code in the arena, by their header's TB_ID (null once released). */
-  private tbs: (TranslationBlock | null)[] = [];
+  /** The TBs with code in the arena. */
+  private readonly tbs: ArenaTbs;
   /** Every snippet of the blocks in the arena, by the index their SNIPPET op holds. */
   private snippetTbs: TranslationBlock[] = [];
   /** Entry of the block entered last (-1: none). */
@@ -126,6 +128,7 @@ export class DirectTier implements DecodingTier {
     this.dataMmuIdx = options.dataMmuIdx;
     this.decoder = new BlockDecoder(options.decoder);
     this.arena = new CodeArena(undefined, options.initialWords ?? INITIAL_CODE_WORDS);
+    this.tbs = new ArenaTbs(this.arena, DIRECT_ENTRY);
   }
 
   get codeSpaceFull(): boolean {
@@ -138,7 +141,7 @@ export class DirectTier implements DecodingTier {
 
   get lastTb(): TranslationBlock | null {
     if (this.compiledLast !== null) return this.compiledLast;
-    return this.lastEntry < 0 ? null : this.tbs[this.arena.words[this.lastEntry + TbHeader.TB_ID]!] ?? null;
+    return this.lastEntry < 0 ? null : this.tbs.at(this.lastEntry);
   }
 
   /**
@@ -174,16 +177,7 @@ export class DirectTier implements DecodingTier {
     const entry = this.pendingEntry;
     if (entry < 0) throw new Error('direct tier: adopt without decode');
     this.pendingEntry = -1;
-    const words = this.arena.words;
-    const id = this.tbs.length;
-    words[entry + TbHeader.TB_ID] = id;
-    words[entry + TbHeader.ICOUNT] = tb.icount;
-    words[entry + TbHeader.LINK0] = -1;
-    words[entry + TbHeader.LINK1] = -1;
-    this.tbs.push(tb);
-    tb.bindColdSlot(this.arena, entry + TbHeader.COUNT);
-    tb.directWords = this.arena.used - entry + HEADER_WORDS;
-    tb.directEntry = entry;
+    this.tbs.add(tb, entry);
   }
 
   prepare(tb: TranslationBlock): void {
@@ -195,21 +189,11 @@ export class DirectTier implements DecodingTier {
    * next flush: a block invalidated by its own store runs on to its end.
    */
   release(tb: TranslationBlock): void {
-    const entry = tb.directEntry;
-    if (entry < 0) return;
-    tb.unbindColdSlot();
-    tb.directEntry = -1;
-    const id = this.arena.words[entry + TbHeader.TB_ID]!;
-    if (this.tbs[id] === tb) this.tbs[id] = null;
+    this.tbs.release(tb);
   }
 
   flush(): void {
-    for (const tb of this.tbs) {
-      if (tb === null) continue;
-      tb.unbindColdSlot();
-      tb.directEntry = -1;
-    }
-    this.tbs = [];
+    this.tbs.clear();
     this.snippetTbs = [];
     this.arena.reset();
     this.lastEntry = -1;
@@ -218,7 +202,7 @@ export class DirectTier implements DecodingTier {
 
   /** Where goto_tb slot `slot` of the block at `entry` continues here, or -1 (see InterpTier.chainSlow). */
   private chainSlow(code: Int32Array, entry: number, slot: number, pcLo: number, pcHi: number): number {
-    const cur = this.tbs[code[entry + TbHeader.TB_ID]!] ?? null;
+    const cur = this.tbs.at(entry);
     if (cur === null) return -1;
     let next = slot === 0 ? cur.jump0 : cur.jump1;
     if (next !== null) {
@@ -539,7 +523,7 @@ export class DirectTier implements DecodingTier {
           if (to === MISS) return ExitCode.Next;
           const next = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
           if (next === null || !this.compiled(next)) return ExitCode.Next;
-          this.onIndirectJump?.(this.tbs[code[entry + TbHeader.TB_ID]!] ?? null, next);
+          this.onIndirectJump?.(this.tbs.at(entry), next);
           to = this.through(next);
           if (to < 0) return -to - 1;
         }

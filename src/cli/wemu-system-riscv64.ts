@@ -14,7 +14,6 @@ import { NodeConsole } from '../machine/node-console.js';
 import { SystemMachine } from '../machine/system-loop.js';
 import { TierUnavailableError } from '../user/tier-choice.js';
 import { openLog, packageRoot, packageVersion, writeAll } from './cli-io.js';
-import { runUnderMallocTunables } from './malloc-tuning.js';
 import { parseSystemCommandLine, SystemCliOptions, SYSTEM_USAGE, UsageError } from './system-args.js';
 
 const NAME = 'wemu-system-riscv64';
@@ -144,14 +143,13 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
   }
 }
 
-/** Entry point for bin/wemu-system-riscv64. */
+/**
+ * Entry point for bin/wemu-system-riscv64, in the process that runs the
+ * machine: the launcher calls runUnderMallocTunables (malloc-tuning.ts)
+ * before it loads this module, so a first process that only starts the
+ * second does not load the emulator (~150 ms).
+ */
 export function main(): void {
-  const tuned = runUnderMallocTunables();
-  if (tuned === null) runHere();
-  else tuned.then((code) => (code >= 0 ? process.exit(code) : runHere()));
-}
-
-function runHere(): void {
   setFlagsFromString(EAGER_WASM_FLAG);
   setFlagsFromString(BRANCH_HINT_FLAG);
   setFlagsFromString(NO_OSR_FLAG);

@@ -24,7 +24,7 @@ export interface CodePageTracker {
   unprotectCodePage(hostPage: number): void;
   /** Host page of the code at (pcLo, pcHi) now, or -1 if it cannot be fetched. */
   codeHostPage(pcLo: number, pcHi: number, mmuIdx: number): number;
-  /** What the TLB flushes dropped (the Tlb class). */
+  /** What the TLB flushes dropped (the Tlb class): the same object for the tracker's life. */
   readonly tlbFlushes: TlbFlushLog;
 }
 
@@ -114,6 +114,13 @@ export class TbCache {
   private readonly jcGen = new Int32Array(JUMP_CACHE_SIZE);
   private readonly runGen = new Int32Array(1 << JUMP_CACHE_PAGE_BITS);
   /** The TLB flush log as the jump cache last saw it. */
+  /**
+   * The tracker's flush log, kept here: the hot lookups read it without
+   * going through the tracker (its getter inlined behind a check of the
+   * SoftMmu's map, which failed once on the boot and threw the direct tier's
+   * optimized code away).
+   */
+  private readonly flushLog: TlbFlushLog;
   private seenGeneration: number;
   private seenWholeFlushes: number;
   private seenPageFlushes: number;
@@ -137,7 +144,7 @@ export class TbCache {
     readonly chainAcrossPages = true,
   ) {
     this.emptyBuckets(MIN_BUCKETS);
-    const log = mmu.tlbFlushes;
+    const log = this.flushLog = mmu.tlbFlushes;
     this.seenGeneration = log.generation;
     this.seenWholeFlushes = log.wholeFlushes;
     this.seenPageFlushes = log.pageFlushes;
@@ -145,7 +152,7 @@ export class TbCache {
 
   /** Drop the jump cache entries whose mapping a TLB flush may have changed since the last look. */
   private syncJumpCache(): void {
-    const log = this.mmu.tlbFlushes;
+    const log = this.flushLog;
     if (log.generation === this.seenGeneration) return;
     const ring = log.flushedPages.length;
     if (log.wholeFlushes !== this.seenWholeFlushes || log.pageFlushes - this.seenPageFlushes > ring) {

@@ -10,19 +10,24 @@
 // way, and an unmapped one) and every way out of a block (each branch both
 // ways, jal, jalr, auipc + jalr, the length limit, snippets that continue and
 // that end the block), chains them in a ring, and runs the ring with values
-// of every kind in a scratch memory of its own. The feedback lives with the
-// functions, so the machine's tier starts with all of it.
+// of every kind in a scratch memory of its own. Its jump lookups go through a
+// real TbCache under TLB flushes (ringLookup), and the fakes standing in for
+// the machine's objects change shape every round (reshape). The feedback
+// lives with the functions, so the machine's tier starts with all of it: on
+// the Linux boot its execute is optimized once and never thrown away
+// (`node --trace-deopt`; it was 5 times before the TbCache and the shapes).
 
 import { isGuestException } from '../../../exec/exception.js';
 import { CodeFetcher } from '../../../exec/target.js';
 import { IrSource, TranslationBlock } from '../../../exec/tb.js';
 import { DirectJumpLookup, Snippet, SnippetMaker, Tier } from '../../../exec/tier.js';
-import { MISS } from '../../../exec/tb-cache.js';
+import { CodePageTracker, MISS, TbCache } from '../../../exec/tb-cache.js';
 import { ExitCode } from '../../../ir/ops.js';
 import { CPU_BASE, GUEST_BASE, Cpu } from '../../../memory/layout.js';
 import { LinearMemory } from '../../../memory/linear-memory.js';
 import { MemorySlowPath } from '../../../memory/softmmu-api.js';
 import { PAGE_MASK_LO, PAGE_SIZE, TlbEntry, tlbEntryOffset } from '../../../memory/tlb-layout.js';
+import { FLUSHED_PAGE_RING, Tlb } from '../../../memory/tlb.js';
 import { Rv } from '../cpu-layout.js';
 import { CompiledPattern } from '../decode-spec.js';
 import { USER_DECODER } from '../decoder.js';
@@ -36,6 +41,8 @@ const IR_SOURCES: IrSource[] = [{ irFor: () => { throw new Error('warm-up: no IR
   irFor(): never { throw new Error('warm-up: no IR'); }
 })()];
 const DATA_VADDR = 0x4000_0000, KERNEL_VADDR = -0x8000_0000 + PAGE_SIZE, UNMAPPED_VADDR = 0x5000_0000;
+/** Pages the warm-up's TLB flushes drop (nothing maps them). */
+const FLUSHED_VADDR = 0x6000_0000;
 /** Pointer registers: memory ops take their base from one; nothing in the ring writes them. */
 const POINTERS = [5, 6, 7];
 /** Rounds: V8 allocates feedback vectors after a function's first few calls (see the interpreter's warm-up). */
@@ -110,12 +117,7 @@ export function warmUpDirectTier(): void {
     if (i > 3 && i % 4 === 1 && i + 1 < tbs.length - 1) tb.wasmCode = COMPILED;
   });
   const byPc = new Map(tbs.map((tb) => [tb.pcLo, tb]));
-  let lookups = 0;
-  const lookup: DirectJumpLookup = {
-    lookupIndirect: (pcLo) => byPc.get(pcLo) ?? null,
-    // Sometimes missed, so the tier also takes its way back to the loop.
-    lookupDirectEntry: (pcLo) => ++lookups % 7 === 0 ? MISS : byPc.get(pcLo)?.directEntry ?? MISS,
-  };
+  const lookup = ringLookup(mem, tbs);
   // The fields the machine sets after making its tier hold objects of other classes there: each is
   // given two kinds here, so V8 already knows them as "any object" (a field type changing under
   // optimized code throws it away; it aborted a 135 ms TurboFan compile of execute on the boot).
@@ -125,19 +127,77 @@ export function warmUpDirectTier(): void {
   tier.snippets = snippets;
   tier.compiledTier = new FakeCompiled(mem, byPc, 1);
   tier.compiledTier = new (class extends FakeCompiled {})(mem, byPc, 0);
-  tier.onIndirectJump = () => {};
   tier.crossPageLookups = true;
+  const fakes: object[] = [slowPath, lookup, snippets, tier.compiledTier];
   for (let round = 0; round < ROUNDS; round++) {
+    for (const fake of fakes) reshape(fake, round);
+    // Two closures: the call is megamorphic, as it must be for the machine's (another function).
+    tier.onIndirectJump = round % 2 === 0 ? () => {} : (prev) => { void prev; };
     seedRegisters(mem, round, next);
     tier.budget = round % 5 === 4 ? 8 : Number.MAX_SAFE_INTEGER;
     snippets.round = round;
     try {
-      tier.execute(tbs[round % 3]!);
+      // Most rounds leave the ring early (the fake tiers' exits); some start at its end, whose jump to
+      // another page is unlinked, so the tier looks it up (chainSlow's cross-page lookup).
+      tier.execute(tbs[round % 4 === 3 ? tbs.length - 2 : round % 3]!);
     } catch (e) {
       // Nothing here raises (pointer registers are never written); should something, the warm-up goes on.
       if (!isGuestException(e)) throw e;
     }
   }
+}
+
+/**
+ * The jump lookups the machine's exec loop answers, from a TbCache holding
+ * the ring whose flush log is a Tlb of the warm-up's memory: each lookup
+ * goes through the cache's jump cache, and every so often a TLB flush of
+ * one page, of more pages than the cache's ring remembers, or of everything
+ * comes first, so the cache's sync takes each of its ways here (on the boot,
+ * the first TLB flush after the tier's execute was optimized threw that
+ * code away: "Insufficient type feedback"). Every 7th lookup misses, so the
+ * tier also takes its way back to the loop.
+ */
+function ringLookup(mem: LinearMemory, tbs: readonly TranslationBlock[]): DirectJumpLookup {
+  const tlb = new Tlb(mem);
+  mapDataPages(mem); // the Tlb starts by flushing every entry
+  const tracker: CodePageTracker = { protectCodePage() {}, unprotectCodePage() {}, codeHostPage: () => 0, tlbFlushes: tlb };
+  const cache = new TbCache(tracker, Infinity, undefined, false);
+  for (const tb of tbs) cache.insert(tb);
+  let lookups = 0;
+  const flushSometimes = (): void => {
+    const n = ++lookups;
+    if (n % 5 === 0) tlb.flushPage(FLUSHED_VADDR + (n & 3) * PAGE_SIZE, 0);
+    if (n % 37 === 0) for (let i = 0; i <= FLUSHED_PAGE_RING; i++) tlb.flushPage(FLUSHED_VADDR, 0);
+    if (n % 53 === 0) {
+      tlb.flushAll();
+      mapDataPages(mem);
+    }
+  };
+  const find = (pcLo: number, pcHi: number, flags: number): TranslationBlock | null =>
+    cache.lookupJump(pcLo, pcHi, flags) ?? cache.lookup(pcLo, pcHi, flags, 0);
+  return {
+    lookupIndirect: (pcLo, pcHi, flags) => {
+      flushSometimes();
+      return find(pcLo, pcHi, flags);
+    },
+    lookupDirectEntry: (pcLo, pcHi, flags) => {
+      flushSometimes();
+      if (lookups % 7 === 0) return MISS;
+      const entry = cache.lookupDirect(pcLo, pcHi, flags);
+      return entry !== MISS ? entry : find(pcLo, pcHi, flags)?.directEntry ?? MISS;
+    },
+  };
+}
+
+/**
+ * Give obj another shape (hidden class). The tier's accesses to the objects
+ * the machine gives it later (its SoftMmu, ExecLoop, InterpTier, WasmTier)
+ * must not see only the warm-up's fakes: optimized code would check for
+ * their shapes and be thrown away at the machine's first call ("wrong map",
+ * `node --trace-deopt`). Past four shapes an access is megamorphic: no check.
+ */
+function reshape(obj: object, round: number): void {
+  (obj as Record<string, number>)[`warmUpShape${round}`] = round;
 }
 
 /** Map DATA_VADDR and KERNEL_VADDR (both to the scratch page) for reads and writes in TLB 0. */

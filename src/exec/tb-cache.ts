@@ -11,8 +11,8 @@
 // Map.get over ~70K keys ~1% in lookup (~175 ns a jump cache miss).
 // The table is keyed by *virtual* pc, so a hit there is confirmed against the
 // current code mapping (the TB's host pages must be where the pc's pages are
-// now), and the jump cache is cleared whenever the TLB is flushed (the mapping
-// may have changed).
+// now). A TLB flush makes jump cache slots stale (the mapping may have
+// changed): a stale slot answers only after that same check.
 
 import { samePage, TranslationBlock } from './tb.js';
 import { PAGE_BITS, PAGE_MASK_LO, PAGE_SIZE } from '../memory/tlb-layout.js';
@@ -83,14 +83,15 @@ export interface TbCacheStats {
   invalidations: number;
   /** Whole-cache flushes (tb-size reached, constant pool full, explicit). */
   flushes: number;
-  /** Lookups answered by the jump cache / by the hash map / not at all. */
+  /** Lookups answered by the jump cache / by its stale slot, still mapped / by the hash map / not at all. */
   jumpCacheHits: number;
+  revalidated: number;
   mapHits: number;
   misses: number;
 }
 
 export class TbCache {
-  readonly stats: TbCacheStats = { invalidations: 0, flushes: 0, jumpCacheHits: 0, mapHits: 0, misses: 0 };
+  readonly stats: TbCacheStats = { invalidations: 0, flushes: 0, jumpCacheHits: 0, revalidated: 0, mapHits: 0, misses: 0 };
   /** Estimated bytes of everything cached. */
   bytes = 0;
 
@@ -109,7 +110,8 @@ export class TbCache {
    * A slot is current only while its generation is its page run's (the 256
    * slots of one page number's low 6 bits): a single-page TLB flush bumps the
    * run's generation instead of clearing 2 x 256 slots (the Linux boot
-   * flushes single pages ~94K times, mostly text patching through the fixmap).
+   * flushes single pages ~94K times, mostly text patching through the fixmap),
+   * a whole flush every run's.
    */
   private readonly jcGen = new Int32Array(JUMP_CACHE_SIZE);
   private readonly runGen = new Int32Array(1 << JUMP_CACHE_PAGE_BITS);
@@ -156,8 +158,7 @@ export class TbCache {
     if (log.generation === this.seenGeneration) return;
     const ring = log.flushedPages.length;
     if (log.wholeFlushes !== this.seenWholeFlushes || log.pageFlushes - this.seenPageFlushes > ring) {
-      this.jumpCache.fill(null);
-      this.jcFlags.fill(-1);
+      for (let run = 0; run < this.runGen.length; run++) this.runGen[run]!++;
     } else {
       for (let n = this.seenPageFlushes; n < log.pageFlushes; n++) {
         // TBs of the page before may reach into the flushed one.
@@ -193,9 +194,20 @@ export class TbCache {
     this.syncJumpCache();
     const slot = jumpCacheIndex(pcLo);
     const cached = this.jumpCache[slot]!;
-    if (cached !== null && (cached.pcLo | 0) === (pcLo | 0) && (cached.pcHi | 0) === (pcHi | 0) && cached.flags === flags && this.current(slot)) {
-      this.stats.jumpCacheHits++;
-      return cached;
+    if (cached !== null && (cached.pcLo | 0) === (pcLo | 0) && (cached.pcHi | 0) === (pcHi | 0) && cached.flags === flags) {
+      if (this.current(slot)) {
+        this.stats.jumpCacheHits++;
+        return cached;
+      }
+      // A TLB flush made the slot stale, but mostly for other pages: a flush of one page
+      // drops its whole run of 256 slots (the run's 64th of all pages), and the boot's text
+      // patching flushes fixmap pages ~94K times. The check the hash table's hit would get
+      // keeps the slot (~87K of the boot's ~156K hash table hits were the slot's TB again).
+      if (this.stillMapped(cached, codeMmuIdx)) {
+        this.jcGen[slot] = this.runGen[slot >>> JUMP_CACHE_OFFSET_BITS]!;
+        this.stats.revalidated++;
+        return cached;
+      }
     }
     for (let tb: TranslationBlock | null = this.buckets[hashKey(pcLo, pcHi, flags) & this.bucketMask]!; tb !== null; tb = tb.hashNext) {
       if ((tb.pcLo | 0) !== (pcLo | 0) || (tb.pcHi | 0) !== (pcHi | 0) || tb.flags !== flags) continue;

@@ -147,7 +147,7 @@ export function tbCacheStatsLines(s: TbCacheStats): string[] {
   return [
     `TB invalidations: ${s.invalidations}`,
     `TB cache flushes: ${s.flushes}`,
-    `TB lookups: ${s.jumpCacheHits} jump cache, ${s.mapHits} hash table, ${s.misses} misses`,
+    `TB lookups: ${s.jumpCacheHits} jump cache, ${s.revalidated} stale jump cache slots still mapped, ${s.mapHits} hash table, ${s.misses} misses`,
   ];
 }
 

@@ -182,6 +182,27 @@ test('a single-page TLB flush drops only that page from the jump cache; a whole 
   assert.equal(cache.lookupJump(0x2000, 0, 0), null);
 });
 
+test('a stale jump cache slot answers the full lookup only while its TB is still mapped there', () => {
+  const { map, mmu, cache, page, hostPage } = setup();
+  map.map(0x1000, hostPage(0), RX);
+  const a = tb(0x1000, [page(0)]);
+  cache.insert(a);
+  mmu.flushAll();
+  assert.equal(cache.lookupJump(0x1000, 0, 0), null, 'stale after the flush');
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), a);
+  assert.equal(cache.stats.revalidated, 1, 'answered by the stale slot, after the mapping check');
+  assert.equal(cache.stats.mapHits, 0);
+  assert.equal(cache.lookupJump(0x1000, 0, 0), a, 'the slot is current again');
+  map.map(0x1000, hostPage(1), RX);
+  mmu.flushAll();
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), null, 'remapped: the stale slot does not answer');
+  assert.equal(cache.stats.revalidated, 1);
+  assert.equal(cache.lookupJump(0x1000, 0, 0), null);
+  map.map(0x1000, hostPage(0), RX);
+  mmu.flushPage(0x1000, 0);
+  assert.equal(cache.lookup(0x1000, 0, 0, 0), a, 'mapped back: answered again');
+});
+
 test('thousands of TBs: the hash table grows, and lookups, invalidations and a flush stay exact', () => {
   const { map, cache, page, hostPage } = setup();
   // 16 guest pages with 256 TBs each under two flags values: more TBs than the

@@ -53,6 +53,15 @@ export class Clint implements Device<ClintState> {
     return BigInt.asUintN(64, this.ticks() + this.mtimeOffset);
   }
 
+  /**
+   * mtime as a Number while that is exact: NaN once a guest write has moved
+   * mtime off the clock (it may then wrap at 2^64). The clock's ticks stay
+   * below 2^53 for 28 years of run time.
+   */
+  get mtimeNumber(): number {
+    return this.mtimeOffset === 0n ? Math.floor(this.clock.nowNs() / NS_PER_TICK) : NaN;
+  }
+
   private ticks(): bigint {
     return BigInt(Math.floor(this.clock.nowNs() / NS_PER_TICK));
   }

@@ -147,7 +147,7 @@ export class SystemMachine {
     const { hart, target } = createRiscvSystemCpu(this.mem, {
       ramHost: (paddr) => board!.phys.ramHost(paddr),
       lookupPage: (paddr, prot, out) => board!.phys.lookupPage(paddr, prot, out),
-    }, { time: () => board!.clint.mtime });
+    }, { time: () => board!.clint.mtime, timeNumber: () => board!.clint.mtimeNumber });
     this.hart = hart;
     this.target = target;
 

@@ -28,6 +28,7 @@ test('mtime counts at 10 MHz from the clock, in 8-byte and 4-byte reads', () => 
   time.ns = 500 * 1e9; // 5e9 ticks: needs the high word
   assert.equal(clint.read(ClintReg.MTIME, 4), 5_000_000_000 % 2 ** 32);
   assert.equal(clint.read(ClintReg.MTIME + 4, 4), 1);
+  assert.equal(clint.mtimeNumber, 5_000_000_000, 'the same value as a Number');
 });
 
 test('mtimecmp resets to the maximum, and MTIP follows mtime >= mtimecmp', () => {
@@ -63,6 +64,7 @@ test('writing mtime moves the counter, which keeps running', () => {
   assert.equal(clint.read(ClintReg.MTIME, 8), 5000n);
   time.ns += 100;
   assert.equal(clint.read(ClintReg.MTIME, 8), 5001n);
+  assert.ok(Number.isNaN(clint.mtimeNumber), 'moved off the clock (it may wrap): no Number, the hart uses mtime');
 });
 
 test('save / restore carries msip, mtimecmp and the mtime offset', () => {

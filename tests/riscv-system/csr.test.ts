@@ -272,6 +272,25 @@ test('Sstc: STIP follows time >= stimecmp when STCE is set; the interrupt is tak
   assert.equal(hart.pendingInterrupt(), -1, 'a new compare value clears it');
 });
 
+test('Sstc: the clock as a Number gives STIP at the same instants as the BigInt clock, for any stimecmp', () => {
+  const big = new SysMachine(), num = new SysMachine({ numberClock: true });
+  const two53 = 2n ** 53n;
+  const compares = [0n, 1n, 1000n, 0xffff_ffffn, 0x1_0000_0000n, two53 - 1n, two53, two53 + 1n, 2n ** 63n, 2n ** 64n - 1n];
+  const times = [0n, 999n, 1000n, 0xffff_ffffn, 0x1_0000_0000n, two53 - 2n, two53 - 1n, two53, two53 + 2n, 2n ** 64n - 1n];
+  for (const m of [big, num]) m.hart.writeCsr(Csr.MENVCFG, 1n << 63n);
+  for (const cmp of compares) {
+    for (const t of times) {
+      for (const m of [big, num]) {
+        m.hart.writeCsr(Csr.STIMECMP, cmp);
+        m.mtime = t;
+      }
+      const want = t >= cmp ? BigInt(Mip.STIP) : 0n;
+      assert.equal(big.hart.readCsr(Csr.MIP) & BigInt(Mip.STIP), want, `BigInt clock, time ${t}, stimecmp ${cmp}`);
+      assert.equal(num.hart.readCsr(Csr.MIP) & BigInt(Mip.STIP), want, `Number clock, time ${t}, stimecmp ${cmp}`);
+    }
+  }
+});
+
 test('a CSR write that makes an interrupt deliverable requests an exit; mret to a pending interrupt too', () => {
   const m = new SysMachine();
   const { hart } = m;

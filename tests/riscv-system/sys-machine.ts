@@ -65,9 +65,13 @@ export class SysMachine {
   readonly tier: InterpTier;
   readonly loop: ExecLoop;
 
-  /** `tier: 'wasm'` compiles every TB to WebAssembly before running it (the interpreter otherwise). */
-  constructor(options: { tier?: 'interp' | 'wasm' } = {}) {
-    const { hart, target } = createRiscvSystemCpu(this.mem, this.ram, { time: () => this.mtime });
+  /**
+   * `tier: 'wasm'` compiles every TB to WebAssembly before running it (the interpreter otherwise).
+   * `numberClock`: the hart also gets mtime as a Number (NaN from 2^53 up), as the board gives it.
+   */
+  constructor(options: { tier?: 'interp' | 'wasm'; numberClock?: boolean } = {}) {
+    const timeNumber = options.numberClock ? () => (this.mtime < 2n ** 53n ? Number(this.mtime) : NaN) : undefined;
+    const { hart, target } = createRiscvSystemCpu(this.mem, this.ram, { time: () => this.mtime, ...(timeNumber ? { timeNumber } : {}) });
     this.hart = hart;
     this.target = target;
     this.mmu = new SoftMmu(this.mem, hart.mmu, target);

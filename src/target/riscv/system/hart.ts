@@ -61,6 +61,13 @@ export interface RiscvHartOptions {
   hartId?: number;
   /** The time CSR and Sstc's clock, in timebase ticks (the board's CLINT mtime). */
   time?: () => bigint;
+  /**
+   * The same clock as a Number, or NaN when that would not be exact (see
+   * Clint.mtimeNumber): Sstc's timer check, which runs at every change of the
+   * interrupt enables (~290K times on the Linux boot), then allocates no BigInts.
+   * Without it the check uses time().
+   */
+  timeNumber?: () => number;
   /** Implement Sstc (stimecmp, menvcfg.STCE). Default true; the board advertises it in the device tree. */
   sstc?: boolean;
 }
@@ -87,6 +94,7 @@ const MIDELEG_W = W(SysCsr.MIDELEG);
 const MIP_SW_W = W(SysCsr.MIP_SW);
 const MIP_LINES_W = W(SysCsr.MIP_LINES);
 const MENVCFG_HI_W = W(SysCsr.MENVCFG) + 1;
+const STIMECMP_W = W(SysCsr.STIMECMP);
 const STCE_HI_BIT = 1 << 31;
 
 // mstatus bits as i32 masks of the low word (all of them are below bit 32).
@@ -134,11 +142,13 @@ export class RiscvHart implements RiscvSystemHooks {
   traps = 0;
   private tlb: TlbControl | null = null;
   private readonly time: () => bigint;
+  private readonly timeNumber: () => number;
 
   constructor(readonly mem: LinearMemory, phys: PhysicalMemory, options: RiscvHartOptions = {}) {
     this.hartId = options.hartId ?? 0;
     this.sstc = options.sstc ?? true;
     this.time = options.time ?? (() => BigInt(Math.floor(performance.now() * DEFAULT_TICKS_PER_MS)));
+    this.timeNumber = options.timeNumber ?? (options.time ? () => NaN : () => Math.floor(performance.now() * DEFAULT_TICKS_PER_MS));
     this.mmu = new SystemPageTranslator(mem, phys);
     this.reset(0n);
   }
@@ -402,9 +412,18 @@ export class RiscvHart implements RiscvSystemHooks {
     let mip = i32[MIP_SW_W]! | i32[MIP_LINES_W]!;
     if (this.stce()) {
       mip &= ~Mip.STIP;
-      if (this.time() >= this.get(SysCsr.STIMECMP)) mip |= Mip.STIP;
+      if (this.stimecmpReached()) mip |= Mip.STIP;
     }
     return mip;
+  }
+
+  /** time >= stimecmp: Sstc's STIP. */
+  private stimecmpReached(): boolean {
+    const now = this.timeNumber();
+    if (Number.isNaN(now)) return this.time() >= this.get(SysCsr.STIMECMP);
+    // stimecmp as a Number: exact up to 2^53; above, rounding cannot change the answer, as now is below 2^53.
+    const i32 = this.mem.i32;
+    return now >= (i32[STIMECMP_W + 1]! >>> 0) * 0x1_0000_0000 + (i32[STIMECMP_W]! >>> 0);
   }
 
   markFsDirty(): void {

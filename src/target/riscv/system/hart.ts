@@ -99,7 +99,7 @@ const STCE_HI_BIT = 1 << 31;
 
 // mstatus bits as i32 masks of the low word (all of them are below bit 32).
 const MS_SIE = Number(Mstatus.SIE), MS_MIE = Number(Mstatus.MIE), MS_MPRV = Number(Mstatus.MPRV);
-const MS_SUM = Number(Mstatus.SUM);
+const MS_SUM = Number(Mstatus.SUM), MS_TVM = Number(Mstatus.TVM);
 const MS_FS_SHIFT = Number(Mstatus.FS_SHIFT), MS_MPP_SHIFT = Number(Mstatus.MPP_SHIFT);
 
 /** The plain CSRs: stored as written, no side effects, readable/writable per their number. */
@@ -589,16 +589,15 @@ export class RiscvHart implements RiscvSystemHooks {
   }
   sfenceAllowed(): boolean {
     const priv = this.priv;
-    return priv === Priv.M || (priv === Priv.S && (this.mstatus & Mstatus.TVM) === 0n);
+    return priv === Priv.M || (priv === Priv.S && (this.mem.i32[MSTATUS_W]! & MS_TVM) === 0);
   }
 
   /** sfence.vma: every translation, or those of one virtual address (ASIDs are not told apart). */
-  sfenceVma(vaddr: bigint | null): void {
-    if (vaddr === null) return this.flushTlb();
-    const lo = Number(vaddr & 0xffffffffn) | 0, hi = Number((vaddr >> 32n) & 0xffffffffn) | 0;
+  sfenceVma(vaddrLo: number | null, vaddrHi = 0): void {
+    if (vaddrLo === null) return this.flushTlb();
     // The TLB holds 4 KiB pieces of superpages: dropping one page is not enough for those.
-    if (this.mmu.inCachedSuperpage(lo, hi)) return this.flushTlb();
-    this.tlb?.flushPage(lo, hi);
+    if (this.mmu.inCachedSuperpage(vaddrLo, vaddrHi)) return this.flushTlb();
+    this.tlb?.flushPage(vaddrLo, vaddrHi);
   }
 
   /** Raise illegal instruction for the instruction bits `insn` (from a helper). */

@@ -108,7 +108,8 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
     fn: () => {
       const w = mem.i32;
       if (!hart.sfenceAllowed()) hart.illegal(w[ARG0]!);
-      hart.sfenceVma(w[ARG2] !== 0 ? arg64(ARG1) : null);
+      if (w[ARG2] !== 0) hart.sfenceVma(w[ARG1]!, w[ARG1 + 1]!);
+      else hart.sfenceVma(null);
     },
   });
 }

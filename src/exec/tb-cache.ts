@@ -44,6 +44,15 @@ const JUMP_CACHE_OFFSET_BITS = 8;
 const JUMP_CACHE_PAGE_BITS = 6;
 const JUMP_CACHE_SIZE = 1 << (JUMP_CACHE_OFFSET_BITS + JUMP_CACHE_PAGE_BITS);
 const JUMP_CACHE_PAGE_RUN = 1 << JUMP_CACHE_OFFSET_BITS;
+/** A jump cache slot's words (TbCache.jc): 5 used, 8 so a slot never straddles a cache line. */
+const JC_STRIDE = 8;
+const enum Jc { PC_LO = 0, PC_HI = 1, FLAGS = 2, DIRECT = 3, GEN = 4 }
+
+function emptyJumpCacheWords(): Int32Array {
+  const jc = new Int32Array(JUMP_CACHE_SIZE * JC_STRIDE);
+  for (let at = Jc.FLAGS; at < jc.length; at += JC_STRIDE) jc[at] = -1;
+  return jc;
+}
 
 /** lookupDirect's answer when the jump cache does not hold the pc. */
 export const MISS = -2;
@@ -97,23 +106,20 @@ export class TbCache {
 
   private readonly jumpCache: (TranslationBlock | null)[] = new Array(JUMP_CACHE_SIZE).fill(null);
   /**
-   * The jump cache's TBs again, as typed arrays: pc, flags (-1: empty) and
-   * direct-tier entry (TranslationBlock.directEntry), for lookupDirect, which
-   * then reads no TB object (a cache miss as often as not over a boot's 76K).
-   * Every write to jumpCache writes these too.
-   */
-  private readonly jcPcLo = new Int32Array(JUMP_CACHE_SIZE);
-  private readonly jcPcHi = new Int32Array(JUMP_CACHE_SIZE);
-  private readonly jcFlags = new Int32Array(JUMP_CACHE_SIZE).fill(-1);
-  private readonly jcDirect = new Int32Array(JUMP_CACHE_SIZE);
-  /**
+   * The jump cache's TBs again, in words: per slot (at slot * JC_STRIDE) the
+   * pc, the flags (-1: empty), the direct-tier entry
+   * (TranslationBlock.directEntry) and the generation below, side by side in
+   * one 32-byte piece, for lookupDirect, which then reads one cache line and
+   * no TB object (a cache miss as often as not over a boot's 76K). Every
+   * write to jumpCache writes these too.
+   *
    * A slot is current only while its generation is its page run's (the 256
    * slots of one page number's low 6 bits): a single-page TLB flush bumps the
    * run's generation instead of clearing 2 x 256 slots (the Linux boot
    * flushes single pages ~94K times, mostly text patching through the fixmap),
    * a whole flush every run's.
    */
-  private readonly jcGen = new Int32Array(JUMP_CACHE_SIZE);
+  private readonly jc = emptyJumpCacheWords();
   private readonly runGen = new Int32Array(1 << JUMP_CACHE_PAGE_BITS);
   /** The TLB flush log as the jump cache last saw it. */
   /**
@@ -178,7 +184,7 @@ export class TbCache {
 
   /** The jump cache slot holds a TB filled since its page run was last flushed. */
   private current(slot: number): boolean {
-    return this.jcGen[slot] === this.runGen[slot >>> JUMP_CACHE_OFFSET_BITS];
+    return this.jc[slot * JC_STRIDE + Jc.GEN] === this.runGen[slot >>> JUMP_CACHE_OFFSET_BITS];
   }
 
   get size(): number {
@@ -204,7 +210,7 @@ export class TbCache {
       // patching flushes fixmap pages ~94K times. The check the hash table's hit would get
       // keeps the slot (~87K of the boot's ~156K hash table hits were the slot's TB again).
       if (this.stillMapped(cached, codeMmuIdx)) {
-        this.jcGen[slot] = this.runGen[slot >>> JUMP_CACHE_OFFSET_BITS]!;
+        this.jc[slot * JC_STRIDE + Jc.GEN] = this.runGen[slot >>> JUMP_CACHE_OFFSET_BITS]!;
         this.stats.revalidated++;
         return cached;
       }
@@ -248,18 +254,21 @@ export class TbCache {
   lookupDirect(pcLo: number, pcHi: number, flags: number): number {
     this.syncJumpCache();
     const slot = jumpCacheIndex(pcLo);
-    if (this.jcFlags[slot] !== flags || this.jcPcLo[slot] !== (pcLo | 0) || this.jcPcHi[slot] !== (pcHi | 0) || !this.current(slot)) return MISS;
+    const jc = this.jc, at = slot * JC_STRIDE;
+    if (jc[at + Jc.FLAGS] !== flags || jc[at + Jc.PC_LO] !== (pcLo | 0) || jc[at + Jc.PC_HI] !== (pcHi | 0)
+      || jc[at + Jc.GEN] !== this.runGen[slot >>> JUMP_CACHE_OFFSET_BITS]) return MISS;
     this.stats.jumpCacheHits++;
-    return this.jcDirect[slot]!;
+    return jc[at + Jc.DIRECT]!;
   }
 
   private setJumpCache(slot: number, tb: TranslationBlock): void {
     this.jumpCache[slot] = tb;
-    this.jcPcLo[slot] = tb.pcLo;
-    this.jcPcHi[slot] = tb.pcHi;
-    this.jcFlags[slot] = tb.flags;
-    this.jcDirect[slot] = tb.directEntry;
-    this.jcGen[slot] = this.runGen[slot >>> JUMP_CACHE_OFFSET_BITS]!;
+    const jc = this.jc, at = slot * JC_STRIDE;
+    jc[at + Jc.PC_LO] = tb.pcLo;
+    jc[at + Jc.PC_HI] = tb.pcHi;
+    jc[at + Jc.FLAGS] = tb.flags;
+    jc[at + Jc.DIRECT] = tb.directEntry;
+    jc[at + Jc.GEN] = this.runGen[slot >>> JUMP_CACHE_OFFSET_BITS]!;
   }
 
   /** Add a freshly translated TB of estimated size `bytes`. */
@@ -316,7 +325,7 @@ export class TbCache {
     const slot = jumpCacheIndex(tb.pcLo);
     if (this.jumpCache[slot] === tb) {
       this.jumpCache[slot] = null;
-      this.jcFlags[slot] = -1;
+      this.jc[slot * JC_STRIDE + Jc.FLAGS] = -1;
     }
     for (const page of tb.hostPages) {
       const set = this.pages.get(page);
@@ -346,7 +355,7 @@ export class TbCache {
     this.count = 0;
     this.pages.clear();
     this.jumpCache.fill(null);
-    this.jcFlags.fill(-1);
+    this.jc.set(emptyJumpCacheWords());
     this.bytes = 0;
     this.stats.flushes++;
     this.hooks.onFlush();

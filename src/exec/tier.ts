@@ -29,15 +29,15 @@ export interface IndirectJumpLookup {
   /**
    * The TB to continue with at (pcLo, pcHi) under the TB flags `flags`
    * (Cpu.TB_FLAGS: the loop stores it at each entry, and a helper that
-   * changes the flags stores the new ones), if the TB cache's jump cache
-   * holds it; otherwise null, and the tier returns to the loop.
+   * changes the flags stores the new ones), as the loop's lookup finds it
+   * (TbCache.lookup); otherwise null, and the tier returns to the loop.
    */
   lookupIndirect(pcLo: number, pcHi: number, flags: number): TranslationBlock | null;
 }
 
 /** An IndirectJumpLookup that also answers with a TB's direct-tier entry alone (TbCache.lookupDirect). */
 export interface DirectJumpLookup extends IndirectJumpLookup {
-  /** The direct-tier entry of the TB the jump cache holds for (pc, flags); -1 if it has none, LOOKUP_MISS if none is held. */
+  /** The direct-tier entry of the TB for (pc, flags) (as lookupIndirect finds it); -1 if it has none, MISS if there is no TB. */
   lookupDirectEntry(pcLo: number, pcHi: number, flags: number): number;
 }
 

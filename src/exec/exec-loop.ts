@@ -203,6 +203,13 @@ export class ExecLoop implements DirectJumpLookup, IrSource, SnippetMaker {
     return tb === null ? MISS : tb.directEntry;
   }
 
+  chainFrom(prev: TranslationBlock, slot: 0 | 1, pcLo: number, pcHi: number, flags: number): TranslationBlock | null {
+    if (this.logMask & LogFlag.NOCHAIN) return null;
+    const tb = this.cache.lookup(pcLo, pcHi, flags, this.target.codeMmuIdx(flags));
+    if (tb !== null && this.cache.link(prev, slot, tb)) this.stats.chainsLinked++;
+    return tb;
+  }
+
   /** Run until an exit (see the file comment); at most about budgetInsns guest instructions. */
   run(budgetInsns: number): number {
     const nochain = (this.logMask & LogFlag.NOCHAIN) !== 0;

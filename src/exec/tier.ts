@@ -39,6 +39,13 @@ export interface IndirectJumpLookup {
 export interface DirectJumpLookup extends IndirectJumpLookup {
   /** The direct-tier entry of the TB for (pc, flags) (as lookupIndirect finds it); -1 if it has none, MISS if there is no TB. */
   lookupDirectEntry(pcLo: number, pcHi: number, flags: number): number;
+  /**
+   * The TB to continue with after prev left by its unlinked goto_tb slot
+   * `slot` to (pcLo, pcHi), as lookupIndirect finds it, linked from prev as
+   * the loop links it (when it may be: same page in system mode); null if
+   * there is none, or the loop must see the jump (-d nochain).
+   */
+  chainFrom(prev: TranslationBlock, slot: 0 | 1, pcLo: number, pcHi: number, flags: number): TranslationBlock | null;
 }
 
 /** A one-instruction TB the IR interpreter runs for a decoding tier (its icount is 0: the block counts it). */

@@ -105,7 +105,10 @@ export function warmUpDirectTier(): void {
   };
   for (let pc = CODE_VADDR; pc < CODE_VADDR + codeBytes.length;) pc += decode(pc).size;
   // Every block continues in the next, both ways for branches; the last one jumps to another
-  // page, unlinked (the tier looks that up), and the block there leaves the ring.
+  // page, unlinked (the tier looks that up), and the block there leaves the ring. (Unlinked
+  // slots on the ring's page would take chainFrom here; the machine's first jumps reach it
+  // before V8 optimizes execute, and leaving slots unlinked here changed the rounds' paths
+  // enough that execute lost feedback elsewhere: 3 deopts on the boot.)
   tbs.forEach((tb, i) => {
     if (i + 1 === tbs.length) return;
     tb.chainTo(0, tbs[i + 1]!);
@@ -121,7 +124,7 @@ export function warmUpDirectTier(): void {
   // The fields the machine sets after making its tier hold objects of other classes there: each is
   // given two kinds here, so V8 already knows them as "any object" (a field type changing under
   // optimized code throws it away; it aborted a 135 ms TurboFan compile of execute on the boot).
-  tier.indirectJumps = { lookupIndirect: () => null, lookupDirectEntry: () => MISS };
+  tier.indirectJumps = { lookupIndirect: () => null, lookupDirectEntry: () => MISS, chainFrom: () => null };
   tier.indirectJumps = lookup;
   tier.snippets = { snippet: (pcLo, pcHi, flags, f) => snippets.snippet(pcLo, pcHi, flags, f) };
   tier.snippets = snippets;
@@ -186,6 +189,7 @@ function ringLookup(mem: LinearMemory, tbs: readonly TranslationBlock[]): Direct
       const entry = cache.lookupDirect(pcLo, pcHi, flags);
       return entry !== MISS ? entry : find(pcLo, pcHi, flags)?.directEntry ?? MISS;
     },
+    chainFrom: (_prev, _slot, pcLo, pcHi, flags) => find(pcLo, pcHi, flags),
   };
 }
 

@@ -112,10 +112,12 @@ export function createTierPolicy(options: TierOptions, host: TierHost): TierPoli
         background: options.background,
         codeMmuIdx: options.checkMappings ? (flags) => host.target.codeMmuIdx(flags) : undefined,
       });
-      // Cold code jumping to compiled code goes there itself, not through the loop.
+      // Cold code jumping to compiled code goes there itself, not through the loop, and the loop
+      // enters compiled code through the direct tier, which goes on when that code leaves for cold code.
       if (host.direct) {
         host.direct.compiledTier = tiering.wasm;
         host.direct.onIndirectJump = (prev, next) => tiering.noteSuccessor(prev, next);
+        if (options.kind === 'auto') tiering.compiledVia = host.direct;
       }
       return tiering;
   }

@@ -170,6 +170,11 @@ test('auto mode compiles a hot TB with its hot linked TBs in one module', () => 
   assert.equal(cold.wasmCode, null, 'a cold neighbour did not');
   assert.equal(policy.stats.modules, 1);
   assert.equal(policy.stats.tbsCompiled, 2);
+  const via = fakeInterp();
+  policy.compiledVia = via;
+  assert.equal(policy.tierFor(b), via, 'compiled TBs go to the tier that enters compiled code itself, when there is one');
+  assert.equal(policy.tierFor(cold), interp, 'cold ones still to the cold tier');
+  policy.compiledVia = null;
   assert.equal(dumps.length, 1);
   assert.ok(WebAssembly.validate(dumps[0]!));
   policy.onInvalidate(a);

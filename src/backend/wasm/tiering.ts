@@ -126,6 +126,14 @@ export class WasmTiering implements TierPolicy {
   private lastTier: Tier | null = null;
   /** Compiled TBs that often leave their module: their regions grow at the next tierFor. */
   private readonly hotExits: TranslationBlock[] = [];
+  /**
+   * The tier the loop runs compiled TBs in, when not the Wasm tier itself: a
+   * cold tier that enters compiled code on its own (the direct tier,
+   * DirectTier.through), so that compiled code leaving for cold code goes on
+   * there instead of coming back to the loop (~200K of the Linux boot's
+   * loop entries were such exits).
+   */
+  compiledVia: Tier | null = null;
 
   constructor(opts: TieringOptions) {
     this.interp = opts.interp;
@@ -165,7 +173,7 @@ export class WasmTiering implements TierPolicy {
   }
 
   private choose(tb: TranslationBlock): Tier {
-    if (tb.wasmCode !== null) return this.wasm;
+    if (tb.wasmCode !== null) return this.compiledVia ?? this.wasm;
     switch (this.mode) {
       case 'interp':
         return this.interp;

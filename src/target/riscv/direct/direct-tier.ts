@@ -236,34 +236,53 @@ export class DirectTier implements DecodingTier {
 
   /**
    * Run the compiled TB next and what it chains to in the compiled tier, as
-   * the loop would, then continue here if it leaves to a block this tier may
-   * run: the entry to continue at, or ~ the exit code to return to the
-   * loop (lastTb is then the compiled tier's last TB, for the loop's links).
+   * the loop would, and go on with what it leaves for: another compiled TB
+   * (one the compiled tier's own lookups missed, after a TLB flush or in
+   * another page) runs there too, and a block this tier may run, here: the
+   * entry to continue at, or ~ the exit code to return to the loop (lastTb
+   * is then the compiled tier's last TB, for the loop's links).
    * (~r, not -r - 1: for exit code 0, -r is -0, a heap number, and optimized
    * code that had seen only small integers there was thrown away.)
    * Linux boot: 1.0M of the loop's 1.7M entries were cold code calling hot
-   * functions and their returns, through the loop both ways.
+   * functions and their returns, through the loop both ways; later ~200K
+   * were compiled code leaving for compiled code through the loop.
    */
   private through(next: TranslationBlock): number {
     const hot = this.compiledTier!;
-    hot.budget = this.budget;
-    const r = hot.execute(next);
-    this.budget = hot.budget;
-    const last = hot.lastTb;
-    this.compiledLast = last;
-    this.compiledNext = null;
-    const m = this.mem.i32;
-    if (last === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return ~r;
-    let following: TranslationBlock | null;
-    if (r === ExitCode.Chain0 || r === ExitCode.Chain1) following = last.jumpTarget(r - ExitCode.Chain0);
-    else if (r === ExitCode.Next && this.indirectJumps !== null) following = this.indirectJumps.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
-    else return ~r;
-    const to = following === null ? -1 : following.directEntry;
-    const code = this.arena.words;
-    if (to < 0 || code[to + TbHeader.RUNNABLE] === 0 || code[to + TbHeader.COUNT] === this.hotThreshold) return ~r;
-    if (r === ExitCode.Next) this.onIndirectJump?.(last, following!);
-    this.compiledLast = null;
-    return to;
+    const lookup = this.indirectJumps;
+    for (;;) {
+      hot.budget = this.budget;
+      const r = hot.execute(next);
+      this.budget = hot.budget;
+      const last = hot.lastTb;
+      this.compiledLast = last;
+      this.compiledNext = null;
+      const m = this.mem.i32;
+      if (last === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return ~r;
+      let following: TranslationBlock | null;
+      if (r === ExitCode.Chain0 || r === ExitCode.Chain1) {
+        // An unlinked slot is linked here as the loop would (chainFrom); one to another page is looked up.
+        following = last.jumpTarget(r - ExitCode.Chain0);
+        if (following === null && lookup !== null) following = lookup.chainFrom(last, r === ExitCode.Chain0 ? 0 : 1, m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
+      } else if (r === ExitCode.Next && lookup !== null) {
+        following = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
+      } else {
+        return ~r;
+      }
+      if (following === null) return ~r;
+      const to = following.directEntry;
+      const code = this.arena.words;
+      const compiled = to < 0 || code[to + TbHeader.RUNNABLE] === 0;
+      if (compiled ? following.wasmCode === null || !following.valid : code[to + TbHeader.COUNT] === this.hotThreshold) return ~r;
+      // The loop notes what ran after a jump it saw (compiled regions grow along those): so does this, for the jumps it takes instead.
+      this.onIndirectJump?.(last, following);
+      if (compiled) {
+        next = following;
+        continue;
+      }
+      this.compiledLast = null;
+      return to;
+    }
   }
 
   /** Cpu.PC = the pc of the instruction `off` bytes into the block at `entry`. */
@@ -291,8 +310,15 @@ export class DirectTier implements DecodingTier {
     // Views are re-read after anything that may grow the memory (slow paths, snippets).
     let m = mem.i32, u8 = mem.u8, i8 = mem.i8, u16 = mem.u16, i16 = mem.i16;
     let entry = tb.directEntry;
-    if (entry < 0) throw new Error('direct tier: TB not decoded here');
     this.compiledLast = null;
+    if (tb.wasmCode !== null && this.compiledTier !== null) {
+      // A compiled TB the loop hands here (WasmTiering.compiledVia): it runs there, and what it
+      // leaves for runs here, as after a jump from here (through()), not through the loop.
+      entry = this.through(tb);
+      if (entry < 0) return ~entry;
+    } else if (entry < 0) {
+      throw new Error('direct tier: TB not decoded here');
+    }
     for (;;) {
       this.lastEntry = entry;
       code[entry + TbHeader.COUNT]++;

@@ -148,6 +148,24 @@ export function warmUpDirectTier(): void {
       if (!isGuestException(e)) throw e;
     }
   }
+  // The loop hands compiled TBs here too (WasmTiering.compiledVia), and compiled code may leave
+  // for compiled code (through() runs that there too): after the rounds above, whose paths this
+  // would change, some compiled TBs get compiled successors, and entries at compiled TBs run with
+  // budgets that end them there and budgets that do not.
+  const compiled = tbs.filter((tb) => tb.wasmCode !== null);
+  for (const tb of compiled) {
+    const after = tb.jumpTarget(0);
+    if (after !== null && after.wasmCode === null && tbs.indexOf(after) % 8 === 2) after.wasmCode = COMPILED;
+  }
+  for (let round = 0; round < 12; round++) {
+    seedRegisters(mem, round, next);
+    tier.budget = round % 3 === 2 ? 1 : Number.MAX_SAFE_INTEGER;
+    try {
+      tier.execute(compiled[round % compiled.length]!);
+    } catch (e) {
+      if (!isGuestException(e)) throw e;
+    }
+  }
 }
 
 /**

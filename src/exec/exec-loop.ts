@@ -31,6 +31,7 @@ import { estimateTbBytes, MISS, TbCache } from './tb-cache.js';
 import { DecodingTier, DirectJumpLookup, IndirectJumpLookup, Snippet, SnippetMaker, Tier } from './tier.js';
 import { HostPageFetcher } from './host-page-fetcher.js';
 import { ColdTierPolicy, TierPolicy } from './tier-policy.js';
+import { EXIT_REQUEST_W, PC_W, TB_FLAGS_W } from '../memory/words.js';
 
 export const EXIT_EXCEPTION = -1;
 export const EXIT_BUDGET = -2;
@@ -123,10 +124,7 @@ export interface ExecStats {
   exitRequests: number;
 }
 
-const PC_W = (CPU_BASE + Cpu.PC) >> 2;
-const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
 const EXCEPTION_W = (CPU_BASE + Cpu.EXCEPTION) >> 2;
-const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >> 2;
 
 export class ExecLoop implements DirectJumpLookup, IrSource, SnippetMaker {
   readonly cache: TbCache;
@@ -199,13 +197,13 @@ export class ExecLoop implements DirectJumpLookup, IrSource, SnippetMaker {
   lookupDirectEntry(pcLo: number, pcHi: number, flags: number): number {
     const entry = this.cache.lookupDirect(pcLo, pcHi, flags);
     if (entry !== MISS) return entry;
-    const tb = this.cache.lookup(pcLo, pcHi, flags, this.target.codeMmuIdx(flags));
+    const tb = this.lookupIndirect(pcLo, pcHi, flags);
     return tb === null ? MISS : tb.directEntry;
   }
 
   chainFrom(prev: TranslationBlock, slot: 0 | 1, pcLo: number, pcHi: number, flags: number): TranslationBlock | null {
     if (this.logMask & LogFlag.NOCHAIN) return null;
-    const tb = this.cache.lookup(pcLo, pcHi, flags, this.target.codeMmuIdx(flags));
+    const tb = this.lookupIndirect(pcLo, pcHi, flags);
     if (tb !== null && this.cache.link(prev, slot, tb)) this.stats.chainsLinked++;
     return tb;
   }
@@ -231,7 +229,7 @@ export class ExecLoop implements DirectJumpLookup, IrSource, SnippetMaker {
         // itself (an interpreter -> Wasm or Wasm -> interpreter transition, most of the loop's entries).
         let tb = prev !== null ? prev.jumpTarget(prevSlot) : null;
         if (tb === null || !tb.valid || tb.flags !== flags || tb.pcLo !== pcLo || tb.pcHi !== pcHi) {
-          tb = this.cache.lookup(pcLo, pcHi, flags, this.target.codeMmuIdx(flags));
+          tb = this.lookupIndirect(pcLo, pcHi, flags);
           if (tb === null) tb = this.translate(pcLo, pcHi, flags);
           // Translation may have flushed the cache or invalidated prev: link() re-checks both are valid.
           if (prev !== null && !nochain && this.cache.link(prev, prevSlot, tb)) this.stats.chainsLinked++;

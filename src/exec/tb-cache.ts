@@ -227,10 +227,10 @@ export class TbCache {
   }
 
   /**
-   * The jump cache alone: the valid TB for (pc, flags) if its slot holds it,
-   * else null (no Map lookup, no mapping check: the jump cache is cleared on
-   * every TLB flush, so its entries are still mapped). For tiers that chain
-   * indirect jumps themselves; a miss goes back to the loop and lookup().
+   * The jump cache alone: the valid TB for (pc, flags) if its slot holds it
+   * and is current (no TLB flush since it was filled, so still mapped), else
+   * null, with no hash table walk or mapping check (tests and tools look at
+   * the jump cache with it; the tiers use lookup()).
    */
   lookupJump(pcLo: number, pcHi: number, flags: number): TranslationBlock | null {
     this.syncJumpCache();
@@ -246,7 +246,8 @@ export class TbCache {
   /**
    * lookupJump for a tier that runs TBs by their direct-tier entry: the
    * entry of the TB the jump cache holds for (pc, flags), -1 if that TB has
-   * none (it is not the direct tier's), MISS if the slot holds another pc.
+   * none (it is not the direct tier's), MISS if its slot does not hold it,
+   * current.
    * An entry stays right while the TB is in the jump cache: a TB leaves the
    * direct tier (release) only when it is invalidated or the cache flushed,
    * which clear its slot.

@@ -59,11 +59,15 @@ export class Clint implements Device<ClintState> {
    * below 2^53 for 28 years of run time.
    */
   get mtimeNumber(): number {
-    return this.mtimeOffset === 0n ? Math.floor(this.clock.nowNs() / NS_PER_TICK) : NaN;
+    return this.mtimeOffset === 0n ? this.tickCount() : NaN;
+  }
+
+  private tickCount(): number {
+    return Math.floor(this.clock.nowNs() / NS_PER_TICK);
   }
 
   private ticks(): bigint {
-    return BigInt(Math.floor(this.clock.nowNs() / NS_PER_TICK));
+    return BigInt(this.tickCount());
   }
 
   /** Re-evaluate MTIP against the clock (the loop calls this between slices). */

@@ -36,6 +36,7 @@ import {
 import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { BootImages, BootInfo, bootVirt } from './boot.js';
 import { VirtBoard, VirtBoardState } from './virt.js';
+import { EXIT_REQUEST_W } from '../memory/words.js';
 
 export interface SystemMachineOptions {
   ramSize: number;
@@ -107,7 +108,6 @@ export const SYSTEM_TB_SIZE_MIB = 512;
 const MAX_IDLE_MS = 1000;
 const NS_PER_TICK = 1e9 / CLINT_TIMEBASE_HZ;
 
-const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
 
 export class SystemMachine {
   readonly mem = new LinearMemory();

@@ -47,10 +47,9 @@ import { Cond } from '../../ir/types.js';
 import { HelperTable } from '../../exec/helpers.js';
 import { TranslationBlock } from '../../exec/tb.js';
 import { IndirectJumpLookup, Tier } from '../../exec/tier.js';
-import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
-import { PAGE_BITS, PAGE_MASK_LO, TLB_ENTRIES } from '../../memory/tlb-layout.js';
+import { PAGE_BITS, PAGE_MASK_LO } from '../../memory/tlb-layout.js';
 import {
   addsub2x64, bswap32, ctz32, deposit64, div32, div64, DivKind, extract64, mul2x64, mul64,
   mulhs32, mulhu32, popcount32, shift64, ShiftKind,

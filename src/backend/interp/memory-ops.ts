@@ -3,14 +3,11 @@
 // big-endian guests). The common little-endian guest accesses have their TLB
 // fast path inline in interp-tier.ts.
 
-import { Cpu, CPU_BASE } from '../../memory/layout.js';
 import { LinearMemory } from '../../memory/linear-memory.js';
 import { MemOp } from '../../memory/memop.js';
 import { MemorySlowPath } from '../../memory/softmmu-api.js';
 import { PAGE_BITS, PAGE_MASK_LO, TLB_ENTRIES } from '../../memory/tlb-layout.js';
-
-const PC_W = (CPU_BASE + Cpu.PC) >>> 2;
-const HELPER_RET_W = (CPU_BASE + Cpu.HELPER_RET) >>> 2;
+import { HELPER_RET_W, PC_W } from '../../memory/words.js';
 
 /** Write the value (lo, hi), loaded per memop, to word d (both words when is64). */
 function writeLoaded(m: Int32Array, d: number, lo: number, hi: number, is64: boolean): void {

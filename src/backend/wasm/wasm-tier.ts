@@ -30,6 +30,7 @@ import { CodegenOptions, DEFAULT_CODEGEN_OPTIONS, MappingCheck } from './codegen
 import { EXIT_RAISED, MAX_MODULE_ENTRIES, WasmDispatcher } from './dispatcher.js';
 import { buildModule, CodeMapping, mappingCheck, RUN_EXPORT, validExport } from './module-builder.js';
 import { SlowPathImports, slowPathImports } from './slow-path-imports.js';
+import { EXIT_REQUEST_W } from '../../memory/words.js';
 
 /**
  * Default cap on live instances. QEMU's Wasm backend caps at 15000 with one
@@ -38,7 +39,6 @@ import { SlowPathImports, slowPathImports } from './slow-path-imports.js';
  */
 export const DEFAULT_MAX_INSTANCES = 2000;
 
-const EXIT_REQUEST_W = (CPU_BASE + Cpu.EXIT_REQUEST) >> 2;
 const BUDGET_W = (CPU_BASE + Cpu.WASM_BUDGET) >> 2;
 const LAST_TB_W = (CPU_BASE + Cpu.WASM_LAST_TB) >> 2;
 const LAST_SLOT_W = (CPU_BASE + Cpu.WASM_LAST_SLOT) >> 2;

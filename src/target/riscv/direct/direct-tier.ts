@@ -29,12 +29,11 @@ import { DecodingTier, DirectJumpLookup, SnippetMaker, Tier } from '../../../exe
 import { MISS } from '../../../exec/tb-cache.js';
 import { ExitCode } from '../../../ir/ops.js';
 import { Cond } from '../../../ir/types.js';
-import { Cpu, CPU_BASE } from '../../../memory/layout.js';
 import { LinearMemory } from '../../../memory/linear-memory.js';
 import { MemOp } from '../../../memory/memop.js';
 import { MemorySlowPath } from '../../../memory/softmmu-api.js';
-import { PAGE_BITS, PAGE_MASK_LO, TLB_ENTRIES, TLB_TABLE_SIZE } from '../../../memory/tlb-layout.js';
-import { TLB_BASE } from '../../../memory/layout.js';
+import { PAGE_BITS, PAGE_MASK_LO, TLB_TABLE_SIZE } from '../../../memory/tlb-layout.js';
+import { CPU_BASE, TLB_BASE } from '../../../memory/layout.js';
 import { CodeArena, HEADER_WORDS, TbHeader } from '../../../backend/interp/code-arena.js';
 import { ArenaTbs, EntryFields } from '../../../backend/interp/arena-tbs.js';
 import {
@@ -250,39 +249,39 @@ export class DirectTier implements DecodingTier {
   private through(next: TranslationBlock): number {
     const hot = this.compiledTier!;
     const lookup = this.indirectJumps;
+    let r: number;
+    // One way back to the loop, after the loop below (one `~r` for V8's feedback, whichever way it left).
     for (;;) {
       hot.budget = this.budget;
-      const r = hot.execute(next);
+      r = hot.execute(next);
       this.budget = hot.budget;
       const last = hot.lastTb;
       this.compiledLast = last;
       this.compiledNext = null;
       const m = this.mem.i32;
-      if (last === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) return ~r;
-      let following: TranslationBlock | null;
+      if (last === null || this.budget <= 0 || m[EXIT_REQUEST_W] !== 0) break;
+      let following: TranslationBlock | null = null;
       if (r === ExitCode.Chain0 || r === ExitCode.Chain1) {
         // An unlinked slot is linked here as the loop would (chainFrom); one to another page is looked up.
         following = last.jumpTarget(r - ExitCode.Chain0);
         if (following === null && lookup !== null) following = lookup.chainFrom(last, r === ExitCode.Chain0 ? 0 : 1, m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
       } else if (r === ExitCode.Next && lookup !== null) {
         following = lookup.lookupIndirect(m[PC_W]!, m[PC_W + 1]!, m[TB_FLAGS_W]!);
-      } else {
-        return ~r;
       }
-      if (following === null) return ~r;
+      if (following === null) break;
       const to = following.directEntry;
       const code = this.arena.words;
       const compiled = to < 0 || code[to + TbHeader.RUNNABLE] === 0;
-      if (compiled ? following.wasmCode === null || !following.valid : code[to + TbHeader.COUNT] === this.hotThreshold) return ~r;
+      if (compiled ? !this.compiled(following) : code[to + TbHeader.COUNT] === this.hotThreshold) break;
       // The loop notes what ran after a jump it saw (compiled regions grow along those): so does this, for the jumps it takes instead.
       this.onIndirectJump?.(last, following);
-      if (compiled) {
-        next = following;
-        continue;
+      if (!compiled) {
+        this.compiledLast = null;
+        return to;
       }
-      this.compiledLast = null;
-      return to;
+      next = following;
     }
+    return ~r;
   }
 
   /** Cpu.PC = the pc of the instruction `off` bytes into the block at `entry`. */
@@ -311,7 +310,7 @@ export class DirectTier implements DecodingTier {
     let m = mem.i32, u8 = mem.u8, i8 = mem.i8, u16 = mem.u16, i16 = mem.i16;
     let entry = tb.directEntry;
     this.compiledLast = null;
-    if (tb.wasmCode !== null && this.compiledTier !== null) {
+    if (this.compiled(tb)) {
       // A compiled TB the loop hands here (WasmTiering.compiledVia): it runs there, and what it
       // leaves for runs here, as after a jump from here (through()), not through the loop.
       entry = this.through(tb);

@@ -150,13 +150,15 @@ export function warmUpDirectTier(): void {
   }
   // The loop hands compiled TBs here too (WasmTiering.compiledVia), and compiled code may leave
   // for compiled code (through() runs that there too): after the rounds above, whose paths this
-  // would change, some compiled TBs get compiled successors, and entries at compiled TBs run with
-  // budgets that end them there and budgets that do not.
+  // would change, some compiled TBs get compiled successors, some lose their links (through()
+  // then links them as the loop would: chainFrom), and entries at compiled TBs run with budgets
+  // that end them there and budgets that do not.
   const compiled = tbs.filter((tb) => tb.wasmCode !== null);
-  for (const tb of compiled) {
+  compiled.forEach((tb, i) => {
     const after = tb.jumpTarget(0);
     if (after !== null && after.wasmCode === null && tbs.indexOf(after) % 8 === 2) after.wasmCode = COMPILED;
-  }
+    if (i % 3 === 1) tb.unchain();
+  });
   for (let round = 0; round < 12; round++) {
     seedRegisters(mem, round, next);
     tier.budget = round % 3 === 2 ? 1 : Number.MAX_SAFE_INTEGER;
@@ -195,7 +197,7 @@ function ringLookup(mem: LinearMemory, tbs: readonly TranslationBlock[]): Direct
     }
   };
   const find = (pcLo: number, pcHi: number, flags: number): TranslationBlock | null =>
-    cache.lookupJump(pcLo, pcHi, flags) ?? cache.lookup(pcLo, pcHi, flags, 0);
+    cache.lookup(pcLo, pcHi, flags, 0);
   return {
     lookupIndirect: (pcLo, pcHi, flags) => {
       flushSometimes();

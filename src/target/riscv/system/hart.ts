@@ -147,8 +147,9 @@ export class RiscvHart implements RiscvSystemHooks {
   constructor(readonly mem: LinearMemory, phys: PhysicalMemory, options: RiscvHartOptions = {}) {
     this.hartId = options.hartId ?? 0;
     this.sstc = options.sstc ?? true;
-    this.time = options.time ?? (() => BigInt(Math.floor(performance.now() * DEFAULT_TICKS_PER_MS)));
-    this.timeNumber = options.timeNumber ?? (options.time ? () => NaN : () => Math.floor(performance.now() * DEFAULT_TICKS_PER_MS));
+    const hostTicks = (): number => Math.floor(performance.now() * DEFAULT_TICKS_PER_MS);
+    this.time = options.time ?? (() => BigInt(hostTicks()));
+    this.timeNumber = options.timeNumber ?? (options.time ? () => NaN : hostTicks);
     this.mmu = new SystemPageTranslator(mem, phys);
     this.reset(0n);
   }
@@ -593,7 +594,7 @@ export class RiscvHart implements RiscvSystemHooks {
   }
 
   /** sfence.vma: every translation, or those of one virtual address (ASIDs are not told apart). */
-  sfenceVma(vaddrLo: number | null, vaddrHi = 0): void {
+  sfenceVma(vaddrLo: number | null, vaddrHi: number): void {
     if (vaddrLo === null) return this.flushTlb();
     // The TLB holds 4 KiB pieces of superpages: dropping one page is not enough for those.
     if (this.mmu.inCachedSuperpage(vaddrLo, vaddrHi)) return this.flushTlb();

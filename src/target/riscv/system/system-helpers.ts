@@ -8,12 +8,12 @@ import { Type } from '../../../ir/types.js';
 import { Cpu, CPU_BASE } from '../../../memory/layout.js';
 import { Csr, Priv } from './csr-layout.js';
 import type { RiscvHart } from './hart.js';
+import { TB_FLAGS_W } from '../../../memory/words.js';
 
 const ARG0 = (CPU_BASE + Cpu.HELPER_ARGS) >> 2;
 const ARG1 = ARG0 + 2;
 const ARG2 = ARG0 + 4;
 const RET0 = (CPU_BASE + Cpu.HELPER_RET) >> 2;
-const TB_FLAGS_W = (CPU_BASE + Cpu.TB_FLAGS) >> 2;
 
 /**
  * A counter read is its TB's last instruction (readEndsTb) and Cpu.INSN_COUNT
@@ -108,8 +108,7 @@ export function registerSystemHelpers(helpers: HelperTable, hart: RiscvHart): vo
     fn: () => {
       const w = mem.i32;
       if (!hart.sfenceAllowed()) hart.illegal(w[ARG0]!);
-      if (w[ARG2] !== 0) hart.sfenceVma(w[ARG1]!, w[ARG1 + 1]!);
-      else hart.sfenceVma(null);
+      hart.sfenceVma(w[ARG2] !== 0 ? w[ARG1]! : null, w[ARG1 + 1]!);
     },
   });
 }

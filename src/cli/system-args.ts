@@ -24,6 +24,8 @@ export interface SystemCliOptions {
   append: string | null;
   dtb: string | null;
   nographic: boolean;
+  /** -seed N: the guest's boot entropy (/chosen/rng-seed) from N, so it repeats; null: fresh at every boot. */
+  seed: number | null;
   /** -no-reboot: a guest reset ends the emulator instead. */
   noReboot: boolean;
   tbSizeMiB: number | undefined;
@@ -51,6 +53,8 @@ Options:
 -serial mon:stdio      serial console on stdio (the only backend); Ctrl-A x quits
 -display none          accepted (there is no display)
 -no-reboot             exit when the guest resets instead of restarting it
+-seed N                the guest's boot entropy (device tree rng-seed) from N, not the host's
+                       random source, so its randomness repeats from run to run
 -accel tcg[,tb-size=N][,tier=interp|direct|wasm|auto][,cold=direct|interp][,thresh=N][,max-instances=N]
                        translation options: TB cache size in MiB, which code tiers run
                        (default auto: interpreted until hot, then compiled to Wasm), which
@@ -69,7 +73,7 @@ Exit status: the guest's poweroff status (0 for a normal poweroff, the failure
 code of the test device otherwise); 1 for usage errors.
 `;
 
-const WITH_VALUE = new Set(['-M', '-machine', '-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-dtb', '-serial', '-display', '-accel', '-d', '-D']);
+const WITH_VALUE = new Set(['-M', '-machine', '-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-dtb', '-serial', '-display', '-accel', '-d', '-D', '-seed']);
 
 const KNOWN_UNSUPPORTED = new Map<string, string>([
   ['-drive', 'block devices are not emulated yet (virtio-mmio slots are empty)'],
@@ -118,6 +122,13 @@ function parseMachine(text: string): 'virt' {
   return 'virt';
 }
 
+/** -seed: a non-negative integer, decimal or 0x hex (QEMU's -seed takes an unsigned long the same way). */
+function parseSeed(text: string): number {
+  const n = /^(\d+|0x[0-9a-f]+)$/i.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`-seed must be a non-negative integer below 2^53, not '${text}'`);
+  return n;
+}
+
 function parseSmp(text: string): void {
   for (const part of text.split(',')) {
     const eq = part.indexOf('=');
@@ -148,7 +159,7 @@ function parseLogItems(text: string, opts: SystemCliOptions): void {
 export function parseSystemCommandLine(args: readonly string[]): SystemCliOptions {
   const opts: SystemCliOptions = {
     help: false, version: false, logHelp: false, machine: 'virt', ramSize: 128 << 20,
-    bios: null, kernel: null, initrd: null, append: null, dtb: null, nographic: false, noReboot: false,
+    bios: null, kernel: null, initrd: null, append: null, dtb: null, nographic: false, noReboot: false, seed: null,
     tbSizeMiB: undefined, tier: { kind: 'auto' }, logItems: [], tbStats: false, logFile: null,
   };
   let i = 0;
@@ -174,6 +185,7 @@ export function parseSystemCommandLine(args: readonly string[]): SystemCliOption
       case '-dtb': opts.dtb = value; break;
       case '-nographic': opts.nographic = true; break;
       case '-no-reboot': opts.noReboot = true; break;
+      case '-seed': opts.seed = parseSeed(value); break;
       case '-serial': parseSerial(value); break;
       case '-display': if (value !== 'none') throw new UsageError(`unsupported -display '${value}' (only none)`); break;
       case '-accel': parseAccel(value, opts, acceptThread); break;

@@ -90,6 +90,7 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
       ramSize: opts.ramSize,
       images,
       bootargs: opts.append ?? undefined,
+      seed: opts.seed ?? undefined,
       console,
       tier: opts.tier,
       tbSizeMiB: opts.tbSizeMiB,

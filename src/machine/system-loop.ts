@@ -35,6 +35,7 @@ import {
 } from '../user/tier-choice.js';
 import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { BootImages, BootInfo, bootVirt } from './boot.js';
+import { rngSeedBytes } from './rng-seed.js';
 import { VirtBoard, VirtBoardState } from './virt.js';
 import { EXIT_REQUEST_W } from '../memory/words.js';
 
@@ -43,6 +44,8 @@ export interface SystemMachineOptions {
   images: BootImages;
   /** Kernel command line (-append). */
   bootargs?: string;
+  /** -seed: /chosen/rng-seed from this number instead of the host's CSPRNG (a guest whose randomness repeats). */
+  seed?: number;
   console: CharBackend;
   tier?: TierOptions;
   tbSizeMiB?: number;
@@ -196,7 +199,9 @@ export class SystemMachine {
 
   /** Place the images and the device tree in RAM and point the hart at the first instruction. */
   boot(): BootInfo {
-    const info = bootVirt(this.board.phys, this.options.images, { ramSize: this.options.ramSize, bootargs: this.options.bootargs });
+    const info = bootVirt(this.board.phys, this.options.images, {
+      ramSize: this.options.ramSize, bootargs: this.options.bootargs, rngSeed: rngSeedBytes(this.options.seed),
+    });
     this.hart.reset(BigInt(info.pc));
     this.setX(10, info.a0);
     this.setX(11, info.a1);

@@ -25,6 +25,8 @@ export interface VirtDtbOptions {
   isa?: string;
   /** mmu-type of the hart (default riscv,sv48). */
   mmuType?: 'riscv,sv39' | 'riscv,sv48' | 'riscv,sv57';
+  /** /chosen/rng-seed, entropy the kernel trusts at boot (rng-seed.ts); omitted if undefined. */
+  rngSeed?: Uint8Array;
 }
 
 /** Phandles: fixed numbers, as nothing else in the tree needs them. */
@@ -128,8 +130,9 @@ export function virtDeviceTree(o: VirtDtbOptions): FdtNode {
     }),
   ]);
 
-  const chosenProps: Record<string, string | number[]> = { 'stdout-path': uart };
+  const chosenProps: Record<string, string | number[] | Uint8Array> = { 'stdout-path': uart };
   if (o.bootargs !== undefined) chosenProps.bootargs = o.bootargs;
+  if (o.rngSeed !== undefined) chosenProps['rng-seed'] = o.rngSeed;
   if (o.initrd) {
     chosenProps['linux,initrd-start'] = u64Cells(o.initrd.start);
     chosenProps['linux,initrd-end'] = u64Cells(o.initrd.end);

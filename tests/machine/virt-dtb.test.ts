@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FdtNode, fdtFind, fdtPropCells, fdtPropStrings, parseFdt } from '../../src/machine/fdt.js';
+import { FdtNode, fdtFind, fdtPropBytes, fdtPropCells, fdtPropStrings, parseFdt } from '../../src/machine/fdt.js';
 import { isaExtensions, virtDtb } from '../../src/machine/virt-dtb.js';
 
 const blob = virtDtb({ ramSize: 256 << 20, bootargs: 'console=ttyS0 earlycon', initrd: { start: 0x88000000, end: 0x88100000 } });
@@ -26,6 +26,13 @@ test('root, memory and chosen', () => {
   assert.deepEqual(fdtPropStrings(chosen, 'stdout-path'), ['/soc/serial@10000000']);
   assert.deepEqual(fdtPropCells(chosen, 'linux,initrd-start'), [0, 0x88000000]);
   assert.deepEqual(fdtPropCells(chosen, 'linux,initrd-end'), [0, 0x88100000]);
+});
+
+test('/chosen/rng-seed: the given bytes, none when not given', () => {
+  const seed = Uint8Array.from({ length: 32 }, (_, i) => i * 7 + 1);
+  const withSeed = fdtFind(parseFdt(virtDtb({ ramSize: 256 << 20, rngSeed: seed })).root, '/chosen')!;
+  assert.deepEqual(fdtPropBytes(withSeed, 'rng-seed'), seed);
+  assert.equal(fdtPropBytes(node('/chosen'), 'rng-seed'), null);
 });
 
 test('cpus: timebase, the ISA, the MMU type and the hart interrupt controller', () => {

@@ -98,7 +98,9 @@ test('Linux boots to the BusyBox shell, runs commands on the serial console and 
   try {
     await serial.waitFor(/OpenSBI v/, 0, BOOT_TIMEOUT_MS, 'OpenSBI\'s banner');
     await serial.waitFor(/Linux version/, 0, BOOT_TIMEOUT_MS, 'the kernel\'s first lines');
-    await serial.waitFor(/Run \/init as init process/, 0, BOOT_TIMEOUT_MS, 'the kernel starting /init');
+    const init = await serial.waitFor(/Run \/init as init process/, 0, BOOT_TIMEOUT_MS, 'the kernel starting /init');
+    // The DTB's rng-seed: the kernel trusts it and has its RNG ready before /init, as under QEMU.
+    assert.match(serial.out.slice(0, init.end), /random: crng init done/, `no "crng init done" before /init\n${serial.tail()}`);
     await serial.waitFor(new RegExp(escape(PROMPT)), 0, BOOT_TIMEOUT_MS, `the shell prompt "${PROMPT}"`);
 
     const uname = await serial.run('uname -a');

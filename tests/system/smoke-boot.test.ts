@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BootImage, FileImage, ImageReadError } from '../../src/machine/image-source.js';
 import { SystemMachine } from '../../src/machine/system-loop.js';
+import { fdtFind, fdtPropBytes, parseFdt } from '../../src/machine/fdt.js';
+import { RNG_SEED_BYTES, rngSeedBytes } from '../../src/machine/rng-seed.js';
 import { addi, add, assemble, csr, iType, Insn, jal, ld, lui, lw, R, sd, sw, bne } from '../riscv/rv-asm.js';
 import { FakeChar } from '../hw/fakes.js';
 
@@ -86,6 +88,26 @@ test('boot hands the hart a0 = hart id, a1 = DTB (with its magic), a2 = fw_dynam
   assert.equal(info.a0, 0);
   assert.deepEqual([...m.board.phys.readPhys(info.a1, 4)], [0xd0, 0x0d, 0xfe, 0xed]);
   assert.notEqual(info.a2, 0);
+});
+
+test('the DTB carries /chosen/rng-seed: fresh bytes at every boot, or the bytes of -seed', () => {
+  const seedOf = (m: SystemMachine): number[] => {
+    const info = m.boot();
+    const size = new DataView(m.board.phys.readPhys(info.a1, 8).buffer).getUint32(4, false);
+    const chosen = fdtFind(parseFdt(m.board.phys.readPhys(info.a1, size)).root, '/chosen');
+    assert.ok(chosen, 'no /chosen in the DTB in RAM');
+    const bytes = fdtPropBytes(chosen, 'rng-seed');
+    assert.ok(bytes, 'no rng-seed in /chosen');
+    return [...bytes];
+  };
+  const fresh = machine(helloProgram(0)).m;
+  const a = seedOf(fresh);
+  const b = seedOf(fresh); // a reset places the DTB again, with new bytes, as QEMU's virt does
+  assert.equal(a.length, RNG_SEED_BYTES);
+  assert.notDeepEqual(a, b);
+  const seeded = (seed: number) => new SystemMachine({ ramSize: 16 << 20, images: { bios: helloProgram(0) }, console: new FakeChar(), logSink: () => {}, seed });
+  assert.deepEqual(seedOf(seeded(7)), [...rngSeedBytes(7)]);
+  assert.deepEqual(seedOf(seeded(7)), seedOf(seeded(7)));
 });
 
 test('wfi idles the host until the CLINT timer fires, then the interrupt is taken', async () => {

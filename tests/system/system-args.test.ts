@@ -31,6 +31,17 @@ test('the cold tier: tier=direct, and cold=interp under auto', () => {
   refuses(['-accel', 'tcg,cold=wasm'], /cold must be direct or interp/);
 });
 
+test('-seed: decimal or 0x hex, below 2^53; none by default', () => {
+  assert.equal(parse([]).seed, null);
+  assert.equal(parse(['-seed', '0']).seed, 0);
+  assert.equal(parse(['-seed', '12345']).seed, 12345);
+  assert.equal(parse(['-seed', '0x1F']).seed, 31);
+  refuses(['-seed', '-1'], /-seed must be a non-negative integer/);
+  refuses(['-seed', 'abc'], /-seed must be a non-negative integer/);
+  refuses(['-seed', '9007199254740992'], /-seed must be a non-negative integer/);
+  refuses(['-seed'], /needs an argument/);
+});
+
 test('defaults: 128 MiB, the default firmware, tier=auto', () => {
   const o = parse([]);
   assert.equal(o.ramSize, 128 << 20);

@@ -249,7 +249,13 @@ export class SystemMachine {
     const t0 = performance.now();
     const code = this.loop.run(budget);
     const ms = performance.now() - t0;
-    if (ms > 0.5) this.insnsPerMs = 0.75 * this.insnsPerMs + 0.25 * (Number(this.guestInstructions - before) / ms);
+    if (ms > 0.5) {
+      // A slower slice counts at once, a faster one a quarter: the budget that ends a slice at the next timer
+      // deadline comes from this, and code far slower than the last (cold code after a hot loop, a misaligned
+      // access on every instruction) overshot it by tens of ms while a slow average caught up.
+      const speed = Number(this.guestInstructions - before) / ms;
+      this.insnsPerMs = speed < this.insnsPerMs ? speed : 0.75 * this.insnsPerMs + 0.25 * speed;
+    }
     if (code === EXIT_EXCEPTION) {
       this.hart.handleException();
     } else if (code === RV_EXIT_WFI) {

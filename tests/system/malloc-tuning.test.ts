@@ -1,7 +1,8 @@
 // wemu-system-riscv64 runs itself again under glibc's malloc tunables
 // (src/cli/malloc-tuning.ts): the machine runs in the second process, with
 // the tunables in its environment; signals to the first reach it, and it
-// stops when the first is killed outright.
+// stops when the first is killed outright. Run as a command, its sh line
+// sets the same and starts node once.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,6 +85,34 @@ test('the machine runs in a second process under the tunables; SIGTERM to the fi
   } finally {
     first?.kill('SIGKILL');
     if (second && alive(second)) process.kill(second, 'SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run as a command, its sh line sets the tunables and the pool size and starts node once', { skip: !linux }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wemu-tune-'));
+  const bios = path.join(dir, 'spin.bin');
+  fs.writeFileSync(bios, spinner());
+  const env = { ...process.env };
+  for (const k of ['WEMU_NO_MALLOC_TUNING', 'WEMU_MALLOC_TUNED', 'NODE_OPTIONS', 'GLIBC_TUNABLES']) delete env[k];
+  const machine = spawn(bin, ['-m', '32M', '-bios', bios, '-nographic'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      machine.stdout!.on('data', (b: Buffer) => { out += b.toString(); if (out.includes('up\n')) resolve(); });
+      machine.on('exit', (code) => reject(new Error(`exited (${code}) before the guest printed`)));
+    });
+    const argv = fs.readFileSync(`/proc/${machine.pid}/cmdline`, 'latin1').split('\0');
+    assert.ok(argv.includes(`--v8-pool-size=${v8PoolSize()}`), `node's command line: ${argv.join(' ')}`);
+    const vars = fs.readFileSync(`/proc/${machine.pid}/environ`, 'latin1').split('\0');
+    assert.ok(vars.includes(`GLIBC_TUNABLES=${MALLOC_TUNABLES}`), 'the tunables, as malloc-tuning.ts has them');
+    const children = fs.readFileSync(`/proc/${machine.pid}/task/${machine.pid}/children`, 'utf8').trim();
+    assert.equal(children, '', 'no second process');
+    const exited = new Promise<number | null>((resolve) => machine.on('exit', (code) => resolve(code)));
+    machine.kill('SIGTERM');
+    assert.equal(await exited, 143);
+  } finally {
+    machine.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

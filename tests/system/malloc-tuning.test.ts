@@ -22,6 +22,7 @@ test('mallocTunedEnv adds the tunables and the V8 pool size to those already set
   assert.equal(mallocTunedEnv({}).GLIBC_TUNABLES, MALLOC_TUNABLES);
   assert.equal(mallocTunedEnv({ GLIBC_TUNABLES: 'glibc.pthread.rseq=0' }).GLIBC_TUNABLES, `glibc.pthread.rseq=0:${MALLOC_TUNABLES}`);
   assert.match(MALLOC_TUNABLES, /trim_threshold=\d+/);
+  assert.match(MALLOC_TUNABLES, /hugetlb=1/);
   assert.equal(mallocTunedEnv({}).WEMU_MALLOC_TUNED, '0', 'a launcher\'s env names no first process to watch');
   assert.equal(mallocTunedEnv({}).NODE_OPTIONS, `--v8-pool-size=${v8PoolSize()}`);
   assert.equal(mallocTunedEnv({ NODE_OPTIONS: '--no-warnings' }).NODE_OPTIONS, `--no-warnings --v8-pool-size=${v8PoolSize()}`);

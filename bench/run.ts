@@ -19,7 +19,9 @@
  *                               gives the share of samples per tier, in
  *                               translation and in Wasm compilation, also in
  *                               the JSON as systemBoot[].profile;
- *                               WEMU_BENCH_PROFILE=0 boots unprofiled)
+ *                               WEMU_BENCH_PROFILE=0 boots unprofiled;
+ *                               WEMU_BENCH_BOOTS=N timed boots of each
+ *                               instead of 5)
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';

@@ -4,8 +4,9 @@
  * ("Linux version") and to the BusyBox prompt's first appearance, under
  * bin/wemu-system-riscv64 (tier=auto, plus the other tiers asked for) and
  * under qemu-system-riscv64 on the same images, in the same run, one boot at
- * a time: qemu and wemu (tier=auto) three times each, alternating, and each
- * row is its median (other tiers once).
+ * a time: qemu and wemu (tier=auto) five times each (--boots N), alternating,
+ * and each row is its median (other tiers once); "paired" is the median of
+ * the rounds' wemu / qemu ratios.
  * wemu powers off after the prompt (`poweroff -f`) so its counters
  * (guest instructions, idle time, Wasm compile time; WEMU_STATS=1, which
  * prints -d tb-stats's counters without its line per translated TB) are
@@ -20,7 +21,7 @@
  * keeps the .cpuprofile files there (for DevTools, or to check the
  * classification).
  *
- * Standalone: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--no-profile] [--json FILE]
+ * Standalone: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--no-profile] [--boots N] [--json FILE]
  * Also part of `npm run bench` (bench/run.ts) when the images exist.
  */
 import { spawn } from 'node:child_process';
@@ -51,8 +52,14 @@ export interface SystemBootRow {
   emulator: string;
   kernelSeconds?: number;
   promptSeconds?: number;
-  /** wemu prompt time / qemu prompt time. */
+  /** wemu prompt time / qemu prompt time (of the medians). */
   ratio?: number;
+  /**
+   * The median of each round's wemu / qemu prompt times (a round: one qemu
+   * boot, then one wemu boot). Drift in the machine's speed moves both boots
+   * of a round, so this varies less from run to run than `ratio`.
+   */
+  pairedRatio?: number;
   instructions?: number;
   /** wemu's own run time to exit, its idle part (wfi), and MIPS over the busy part. */
   runSeconds?: number;
@@ -195,9 +202,32 @@ export function profileByDefault(): boolean {
 /**
  * Timed boots of qemu and of wemu's auto tier, alternating, and each row is
  * the median: on this shared machine one qemu boot took 4.99 s and the next
- * 7.23 s, which alone moved the ratio from 4.8x to 3.2x.
+ * 7.23 s, which alone moved the ratio from 4.8x to 3.2x. Five since session
+ * 15 (three before): five runs of three gave 2.29-2.47x within 5 minutes.
+ * --boots N or WEMU_BENCH_BOOTS=N changes it.
  */
-const TIMED_BOOTS = 3;
+const TIMED_BOOTS = 5;
+
+/** The timed boots of each: WEMU_BENCH_BOOTS, else TIMED_BOOTS. */
+export function timedBoots(env = process.env.WEMU_BENCH_BOOTS): number {
+  if (env === undefined || env === '') return TIMED_BOOTS;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`the number of timed boots (--boots, WEMU_BENCH_BOOTS) must be a positive integer, not '${env}'`);
+  return n;
+}
+
+/** The median of the rounds' wemu / qemu prompt-time ratios (rounds where both reached the prompt); undefined if none did. */
+export function pairedRatio(qemu: readonly SystemBootRow[], wemu: readonly SystemBootRow[]): number | undefined {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(qemu.length, wemu.length); i++) {
+    const q = qemu[i]!.promptSeconds, w = wemu[i]!.promptSeconds;
+    if (q !== undefined && w !== undefined && q > 0) ratios.push(w / q);
+  }
+  if (ratios.length === 0) return undefined;
+  ratios.sort((a, b) => a - b);
+  const mid = ratios.length >> 1;
+  return ratios.length % 2 === 1 ? ratios[mid] : (ratios[mid - 1]! + ratios[mid]!) / 2;
+}
 
 /** The run with the median prompt time, its note listing every run's. */
 function medianRow(runs: SystemBootRow[]): SystemBootRow {
@@ -209,11 +239,13 @@ function medianRow(runs: SystemBootRow[]): SystemBootRow {
   return { ...median, note: [`median of ${runs.length} boots (prompt s: ${all})`, median.note].filter(Boolean).join('; ') };
 }
 
-export async function benchSystemBoot(tiers: string[], withQemu = true, log: (s: string) => void = (s) => console.error(s), profile = profileByDefault()): Promise<SystemBootRow[]> {
+export async function benchSystemBoot(
+  tiers: string[], withQemu = true, log: (s: string) => void = (s) => console.error(s), profile = profileByDefault(), boots = timedBoots(),
+): Promise<SystemBootRow[]> {
   const qemuRuns: SystemBootRow[] = [];
   const all = systemBootTiers(tiers);
   const wemuRuns = all.map((): SystemBootRow[] => []);
-  for (let i = 0; i < TIMED_BOOTS; i++) {
+  for (let i = 0; i < boots; i++) {
     if (withQemu) {
       qemuRuns.push(await bootQemu());
       log(`bench: system boot / qemu ${qemuRuns.length} done`);
@@ -240,8 +272,10 @@ export async function benchSystemBoot(tiers: string[], withQemu = true, log: (s:
   }
   if (!withQemu) return wemuRows;
   const qemu = medianRow(qemuRuns);
-  for (const row of wemuRows) {
+  for (const [k, row] of wemuRows.entries()) {
     if (row.promptSeconds !== undefined && qemu.promptSeconds) row.ratio = row.promptSeconds / qemu.promptSeconds;
+    // Only auto boots every round (the other tiers once).
+    if (all[k] === 'auto') row.pairedRatio = pairedRatio(qemuRuns, wemuRuns[k]!);
   }
   return [qemu, ...wemuRows];
 }
@@ -267,12 +301,13 @@ export function formatSystemBootTable(rows: SystemBootRow[]): string {
 }
 
 function formatBootTimes(rows: SystemBootRow[]): string {
-  const header = ['Linux boot', 'to kernel s', 'to prompt s', 'prompt / qemu', 'guest insns', 'run s', 'idle s', 'MIPS busy', 'wasm compile s', 'wasm insn share', 'note'];
+  const header = ['Linux boot', 'to kernel s', 'to prompt s', 'prompt / qemu', 'paired', 'guest insns', 'run s', 'idle s', 'MIPS busy', 'wasm compile s', 'wasm insn share', 'note'];
   const lines = rows.map((r) => [
     r.emulator,
     cell(r.kernelSeconds, 2),
     cell(r.promptSeconds, 2),
     cell(r.ratio, 2, 'x'),
+    cell(r.pairedRatio, 2, 'x'),
     r.instructions === undefined ? '-' : r.instructions.toLocaleString('en-US'),
     cell(r.runSeconds, 2),
     cell(r.idleSeconds, 2),
@@ -303,6 +338,7 @@ async function main(): Promise<void> {
   let withQemu = true;
   let json: string | undefined;
   let profile = profileByDefault();
+  let boots = timedBoots();
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     switch (argv[i]) {
@@ -310,14 +346,15 @@ async function main(): Promise<void> {
       case '--no-qemu': withQemu = false; break;
       case '--no-profile': profile = false; break;
       case '--json': json = argv[++i]; break;
+      case '--boots': boots = timedBoots(argv[++i] ?? ''); break;
       case '--help':
-        console.log('usage: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--no-profile] [--json FILE]');
+        console.log('usage: node dist/bench/system-boot.js [--tiers auto,interp] [--no-qemu] [--no-profile] [--boots N] [--json FILE]');
         return;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
   if (!systemImagesPresent()) throw new Error(`${systemImageDir} lacks ${IMAGES.join(', ')}: run scripts/make-system-image.sh`);
-  const rows = await benchSystemBoot(tiers.map((t) => t.trim()).filter((t) => t.length > 0), withQemu, undefined, profile);
+  const rows = await benchSystemBoot(tiers.map((t) => t.trim()).filter((t) => t.length > 0), withQemu, undefined, profile, boots);
   console.log(formatSystemBootTable(rows));
   if (json) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');
 }

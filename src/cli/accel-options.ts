@@ -2,7 +2,7 @@
 // wemu-system-riscv64 (system-args.ts): the usage error both throw, positive
 // integer values, and the -accel tcg[,prop=value...] option.
 
-import { TierKind, TierOptions } from '../user/tier-choice.js';
+import type { TierKind, TierOptions } from '../user/tier-options.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';

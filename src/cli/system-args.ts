@@ -4,7 +4,7 @@
 // rather than ignored.
 
 import { logItemNames, parseLogMask } from '../exec/log.js';
-import { TierOptions } from '../user/tier-choice.js';
+import type { TierOptions } from '../user/tier-options.js';
 import { parseAccel, positiveInt, UsageError } from './accel-options.js';
 
 export { UsageError };

@@ -3,7 +3,7 @@
 // program belongs to the guest, even if it looks like an option).
 
 import { logItemNames, parseLogMask } from '../exec/log.js';
-import { TierOptions } from '../user/tier-choice.js';
+import type { TierOptions } from '../user/tier-options.js';
 import { parseAccel, UsageError } from './accel-options.js';
 
 export { UsageError };

@@ -11,8 +11,8 @@ import { CharBackend } from '../hw/device.js';
 import { BootImages } from '../machine/boot.js';
 import { FileImage, ImageReadError, readImageBytes } from '../machine/image-source.js';
 import { NodeConsole } from '../machine/node-console.js';
-import { SystemMachine } from '../machine/system-loop.js';
-import { TierUnavailableError } from '../user/tier-choice.js';
+import type { SystemMachine } from '../machine/system-loop.js';
+import { TierUnavailableError, usesDirectTier } from '../user/tier-options.js';
 import { openLog, packageRoot, packageVersion, writeAll } from './cli-io.js';
 import { parseSystemCommandLine, SystemCliOptions, SYSTEM_USAGE, UsageError } from './system-args.js';
 
@@ -77,6 +77,13 @@ export async function runSystemCli(args: readonly string[], io: SystemCliIo = {}
     writeAll(1, `Log items (comma separated):\n${logItemNames().map((n) => `  ${n}`).join('\n')}\n`);
     return 0;
   }
+
+  // The direct tier's warm-up runs before the machine's modules load (~70-130 ms here), so that V8's
+  // worker thread has optimized its code by the time the guest starts: warmed up with the machine,
+  // its ~90 ms TurboFan job, queued behind others, finished after the guest's first 0.1-0.2 s had run
+  // in unoptimized code (OpenSBI's first 200K instructions at ~3 MIPS).
+  if (usesDirectTier(opts.tier)) (await import('../target/riscv/direct/warm-up.js')).warmUpDirectTier();
+  const { SystemMachine } = await import('../machine/system-loop.js');
 
   let machine: SystemMachine;
   let log: (text: string) => void;

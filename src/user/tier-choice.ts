@@ -13,41 +13,10 @@ import { createWarmInterpTier, prepareTbShapes } from '../backend/interp/warm-up
 import { createTiering, WasmTiering } from '../backend/wasm/tiering.js';
 import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { createWarmDirectTier } from '../target/riscv/direct/warm-up.js';
+import { TierOptions, TierUnavailableError, usesDirectTier } from './tier-options.js';
 
-/**
- * interp: the IR interpreter alone; direct: the direct tier alone (with the
- * IR interpreter for its snippets); wasm: every TB compiled at its first
- * execution; auto: cold code in the direct tier (or the IR interpreter,
- * `cold`), hot code compiled to Wasm.
- */
-export type TierKind = 'interp' | 'direct' | 'wasm' | 'auto';
-
-/** Which tier runs cold code under tier=auto. */
-export type ColdTierKind = 'direct' | 'interp';
-
-export interface TierOptions {
-  kind: TierKind;
-  /** auto: the tier cold TBs run in (default direct). */
-  cold?: ColdTierKind;
-  /** Executions before a TB is compiled to Wasm. */
-  threshold?: number;
-  /** Cap on live Wasm instances. */
-  maxInstances?: number;
-  /**
-   * auto: compile modules with WebAssembly.compile while the interpreter goes
-   * on (the caller's loop must yield to the event loop for them to land).
-   */
-  background?: boolean;
-  /**
-   * System mode: page tables change under translated code, so chained jumps
-   * check mappings (WasmTierOptions.codeMmuIdx).
-   */
-  checkMappings?: boolean;
-}
-
-export class TierUnavailableError extends Error {
-  override readonly name = 'TierUnavailableError';
-}
+export { TierUnavailableError, usesDirectTier } from './tier-options.js';
+export type { ColdTierKind, TierKind, TierOptions } from './tier-options.js';
 
 /** What a tier policy may need from the machine. */
 export interface TierHost {
@@ -57,11 +26,6 @@ export interface TierHost {
   readonly interp: InterpTier;
   /** Present when usesDirectTier(options). */
   readonly direct: DirectTier | undefined;
-}
-
-/** The options run cold code in the direct tier (src/target/riscv/direct/). */
-export function usesDirectTier(options: TierOptions): boolean {
-  return options.kind === 'direct' || (options.kind === 'auto' && options.cold !== 'interp');
 }
 
 /**

@@ -158,10 +158,6 @@ class Encoder {
     return this.temps[index]!.kind === TempKind.Local && this.useCount[index] === 1;
   }
 
-  private isConst(index: number): boolean {
-    return this.temps[index]!.kind === TempKind.Const;
-  }
-
   /** op is `mov_i64 pc, constant`: sets storedLo/storedHi to its value. */
   private pcStore(op: Op | undefined): boolean {
     if (op === undefined || op.opc !== Opc.mov_i64 || this.word(op.args[0]!) !== PC_WORD) return false;

@@ -76,7 +76,6 @@ const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 const W = (offset: number): number => (CPU_BASE + offset) >> 2;
 
 const PRIV_W = W(Rv.PRIV);
-const PC_W = W(Cpu.PC);
 const EXIT_REQUEST_W = W(Cpu.EXIT_REQUEST);
 const EXCEPTION_W = W(Cpu.EXCEPTION);
 const MSTATUS_W = W(SysCsr.MSTATUS);

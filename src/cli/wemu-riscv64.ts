@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { logItemNames } from '../exec/log.js';
 import { ProgramError } from '../user/program-setup.js';
-import { TierUnavailableError } from '../user/tier-choice.js';
+import { TierUnavailableError } from '../user/tier-options.js';
 import { signalDescription } from '../user/signals.js';
 import { UserMode, UserModeResult } from '../user/user-mode.js';
 import { openLog, packageVersion, writeAll } from './cli-io.js';

@@ -31,8 +31,9 @@ import { createRiscvSystemCpu, RiscvHart, RV_EXIT_WFI } from '../target/riscv/sy
 import { CLINT_TIMEBASE_HZ } from '../hw/clint.js';
 import { CharBackend } from '../hw/device.js';
 import {
-  coldTierStatsLines, createColdTiers, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines,
+  coldTierStatsLines, createColdTiers, createTierPolicy, execStatsLines, tbCacheStatsLines, tierStatsLines,
 } from '../user/tier-choice.js';
+import type { TierOptions } from '../user/tier-options.js';
 import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { BootImages, BootInfo, bootVirt } from './boot.js';
 import { rngSeedBytes } from './rng-seed.js';
@@ -110,7 +111,6 @@ export const SYSTEM_TB_SIZE_MIB = 512;
 /** Longest single idle sleep (input wakes it earlier). */
 const MAX_IDLE_MS = 1000;
 const NS_PER_TICK = 1e9 / CLINT_TIMEBASE_HZ;
-
 
 export class SystemMachine {
   readonly mem = new LinearMemory();

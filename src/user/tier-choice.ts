@@ -15,9 +15,6 @@ import { DirectTier } from '../target/riscv/direct/direct-tier.js';
 import { createWarmDirectTier } from '../target/riscv/direct/warm-up.js';
 import { TierOptions, TierUnavailableError, usesDirectTier } from './tier-options.js';
 
-export { TierUnavailableError, usesDirectTier } from './tier-options.js';
-export type { ColdTierKind, TierKind, TierOptions } from './tier-options.js';
-
 /** What a tier policy may need from the machine. */
 export interface TierHost {
   readonly mem: LinearMemory;

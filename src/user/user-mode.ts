@@ -29,8 +29,9 @@ import { defaultAction, DefaultAction, Sig, SiCode, SigInfo, signalName } from '
 import { SyscallDispatcher } from './syscalls.js';
 import { pollAlarm } from './syscalls-time.js';
 import {
-  accelProperties, coldTierStatsLines, createColdTiers, createTierPolicy, execStatsLines, tbCacheStatsLines, TierOptions, tierStatsLines,
+  accelProperties, coldTierStatsLines, createColdTiers, createTierPolicy, execStatsLines, tbCacheStatsLines, tierStatsLines,
 } from './tier-choice.js';
+import type { TierOptions } from './tier-options.js';
 
 export interface UserModeOptions {
   /** Host path of the program. */

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runUserProgram, UserModeResult } from '../../src/user/user-mode.js';
 import { A0, A1, A7, auipc, buildElf, code, EBREAK, ECALL, helloElf, ld, li, addi, SP, sd, sumLoopElf } from './elf-builder.js';
-import { TierKind } from '../../src/user/tier-choice.js';
+import type { TierKind } from '../../src/user/tier-options.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wemu-user-test-'));
 
